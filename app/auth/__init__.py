@@ -1,0 +1,1 @@
+"""Accounts, roles with scopes, login, password reset and invitations."""

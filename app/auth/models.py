@@ -1,0 +1,127 @@
+"""Users, the roles they hold (with scopes), and login attempts for rate limiting."""
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.formatting import utcnow
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    nom: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    demo: Mapped[bool] = mapped_column(default=False)
+    # Bumped when the password changes: every other session of the user ends.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    grants: Mapped[list["RoleGrant"]] = relationship(
+        back_populates="user",
+        foreign_keys="RoleGrant.user_id",
+        order_by="RoleGrant.granted_at",
+    )
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt, a memory-hard modern hash.
+        self.password_hash = generate_password_hash(password)
+        self.session_version = (self.session_version or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def active_grants(self) -> list["RoleGrant"]:
+        return [g for g in self.grants if g.revoked_at is None]
+
+    @property
+    def roles(self) -> set[Role]:
+        return {g.role for g in self.active_grants}
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def grants_of(self, role: Role) -> list["RoleGrant"]:
+        return [g for g in self.active_grants if g.role == role]
+
+    def scope_values(self, role: Role, column: str) -> list:
+        return [getattr(g, column) for g in self.grants_of(role) if getattr(g, column)]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    def __str__(self):
+        return self.nom or self.email
+
+
+class RoleGrant(db.Model):
+    """A role held by a user, with its scope. Revoked, never deleted: the history stays."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+    )
+    commune_insee: Mapped[str | None] = mapped_column(ForeignKey("commune.insee"))
+    epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"))
+    departement_code: Mapped[str | None] = mapped_column(ForeignKey("departement.code"))
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
+    organisation: Mapped[str | None] = mapped_column(String(120))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+    commune = relationship("Commune")
+    epci = relationship("Epci")
+    departement = relationship("Departement")
+    region = relationship("Region")
+    dossier = relationship("Dossier")
+
+    @property
+    def scope_label(self) -> str:
+        """What the grant covers, in words, for the admin pages."""
+        if self.role == Role.COMMUNE:
+            return f"Commune : {self.commune}"
+        if self.role == Role.EPCI:
+            return f"EPCI : {self.epci}"
+        if self.role == Role.CHEF_DE_PROJET:
+            return f"Dossier : {self.dossier}"
+        if self.role == Role.PREFECTURE:
+            return f"Département : {self.departement}"
+        if self.role == Role.PARTENAIRE:
+            where = self.departement or self.region
+            return f"{self.organisation} — {where}"
+        return "National"
+
+
+class LoginAttempt(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    ip: Mapped[str] = mapped_column(String(45))
+    success: Mapped[bool]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (
+        Index("ix_login_attempt_email_at", "email", "at"),
+        Index("ix_login_attempt_ip_at", "ip", "at"),
+    )

@@ -1,0 +1,62 @@
+"""Login rules: one message for every failure, and a cap on failed attempts."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.auth.models import LoginAttempt, User
+from app.core.db import db
+from app.core.errors import DomainError
+from app.core.formatting import utcnow
+
+BAD_CREDENTIALS = "Adresse électronique ou mot de passe incorrect."
+TOO_MANY = (
+    "Trop de tentatives de connexion échouées. Réessayez dans 15 minutes, "
+    "ou utilisez « Mot de passe oublié »."
+)
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _recent_failures(column, value) -> int:
+    window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    return db.session.scalar(
+        select(func.count(LoginAttempt.id)).where(
+            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window
+        )
+    )
+
+
+def authenticate(email: str, password: str, ip: str) -> User:
+    """Return the user, or raise DomainError with a message that reveals nothing.
+
+    Unknown e-mail, wrong password, inactive account and demo account outside demo
+    mode all get the same message, so the form cannot be used to probe for accounts.
+    """
+    email = normalize_email(email)
+    cfg = current_app.config
+    if (
+        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_EMAIL"]
+        or _recent_failures(LoginAttempt.ip, ip) >= cfg["LOGIN_MAX_FAILURES_PER_IP"]
+    ):
+        raise DomainError(TOO_MANY)
+    user = find_user(email)
+    ok = (
+        user is not None
+        and user.check_password(password)
+        and user.active
+        and (cfg["DEMO_MODE"] or not user.demo)
+    )
+    db.session.add(LoginAttempt(email=email, ip=ip, success=ok))
+    if not ok:
+        db.session.flush()
+        raise DomainError(BAD_CREDENTIALS)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user

@@ -1,0 +1,88 @@
+"""Settings: defaults here, then `instance/config.py`, then the environment.
+
+The environment wins so that a deployment needs no file in the code tree.
+"""
+import os
+
+ENV_SETTINGS = (
+    "SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
+    "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DEFAULT_SENDER",
+    "JALONS_ENV", "DEMO_MODE", "SERVER_NAME", "PREFERRED_URL_SCHEME",
+    "UPLOAD_MAX_BYTES",
+)
+BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
+INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES"}
+
+
+class Defaults:
+    # "production" unless told otherwise: the safe default is the strict one.
+    JALONS_ENV = "production"
+    DEMO_MODE = False
+    DEMO_PASSWORD = "jalons-demo-2026"
+    SECRET_KEY = None
+    DATABASE_URL = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a long form filled slowly must not be lost
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_DEFAULT_SENDER = "Jalons <ne-pas-repondre@jalons.anct.gouv.fr>"
+    PASSWORD_RESET_MAX_AGE = 2 * 3600
+    INVITATION_MAX_AGE = 7 * 24 * 3600
+    LOGIN_MAX_FAILURES_PER_EMAIL = 5
+    LOGIN_MAX_FAILURES_PER_IP = 30
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    PAGE_SIZE = 25
+    UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    TIMEZONE = "Europe/Paris"
+    LOCALE = "fr_FR"
+    PROGRAMME_START = "2020-10-01"
+    PROGRAMME_END = "2026-12-31"
+
+
+def _coerce(name, value):
+    if name in BOOLEAN_SETTINGS:
+        return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+    if name in INTEGER_SETTINGS:
+        return int(value)
+    return value
+
+
+def load(app, overrides=None):
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ENV_SETTINGS:
+        if name in os.environ:
+            app.config[name] = _coerce(name, os.environ[name])
+    if overrides:
+        app.config.update(overrides)
+
+    cfg = app.config
+    development = cfg["JALONS_ENV"] in {"development", "test"}
+    if not cfg.get("SQLALCHEMY_DATABASE_URI"):
+        cfg["SQLALCHEMY_DATABASE_URI"] = cfg["DATABASE_URL"] or (
+            "sqlite:///" + os.path.join(app.instance_path, "jalons.sqlite3")
+        )
+    if not cfg["SECRET_KEY"]:
+        if not development:
+            raise RuntimeError(
+                "SECRET_KEY est obligatoire en production : définissez la variable "
+                "d'environnement SECRET_KEY ou instance/config.py."
+            )
+        cfg["SECRET_KEY"] = "dev-only-not-secret"
+    if development:
+        # Plain http on 127.0.0.1: a Secure cookie would never come back.
+        cfg["SESSION_COOKIE_SECURE"] = False
+        cfg["REMEMBER_COOKIE_SECURE"] = False
+    else:
+        cfg["DEBUG"] = False
+    cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024

@@ -1,0 +1,22 @@
+"""Domain errors carry a message a user can read; views turn them into flashes or form errors."""
+from flask import render_template
+
+
+class DomainError(Exception):
+    """A rule of the programme refused the operation; `str(error)` is shown to the user."""
+
+
+class ConflictError(DomainError):
+    """The object changed since the user loaded it."""
+
+
+def register_error_pages(app):
+    def page(code, template):
+        def handler(error):
+            return render_template(template, error=error), code
+        return handler
+
+    app.register_error_handler(403, page(403, "errors/403.html"))
+    app.register_error_handler(404, page(404, "errors/404.html"))
+    app.register_error_handler(413, page(413, "errors/413.html"))
+    app.register_error_handler(500, page(500, "errors/500.html"))

@@ -1,0 +1,1 @@
+"""PVD dossiers: one per convention group (1..n communes, their EPCI, one département)."""

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+pvd_cli = AppGroup("pvd", help="Liste des communes Petites villes de demain.")

@@ -1,0 +1,147 @@
+"""The dossier of a convention group and the scope query that says who sees it."""
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String, exists, false, or_, select, true
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.formatting import utcnow
+from app.referentiel.models import Commune, Departement, Epci
+
+
+class DossierEtat(str, enum.Enum):
+    """Stored as its value (a string); the lifecycle machine lives in app/workflows."""
+
+    LABELLISE = "labellise"
+    ADHESION_REDACTION = "adhesion_redaction"
+    ADHESION_DEPOSEE = "adhesion_deposee"
+    ADHESION_A_COMPLETER = "adhesion_a_completer"
+    ADHESION_SIGNEE = "adhesion_signee"
+    CADRE_REDACTION = "cadre_redaction"
+    CADRE_DEPOSEE = "cadre_deposee"
+    CADRE_A_COMPLETER = "cadre_a_completer"
+    MISE_EN_OEUVRE = "mise_en_oeuvre"
+    CLOTURE = "cloture"
+    SORTI = "sorti"
+
+    @property
+    def label(self) -> str:
+        return ETAT_LABELS[self]
+
+
+ETAT_LABELS = {
+    DossierEtat.LABELLISE: "Labellisé",
+    DossierEtat.ADHESION_REDACTION: "Convention d'adhésion en rédaction",
+    DossierEtat.ADHESION_DEPOSEE: "Convention d'adhésion déposée (en instruction)",
+    DossierEtat.ADHESION_A_COMPLETER: "Convention d'adhésion à compléter",
+    DossierEtat.ADHESION_SIGNEE: "Convention d'adhésion signée",
+    DossierEtat.CADRE_REDACTION: "Convention-cadre en rédaction",
+    DossierEtat.CADRE_DEPOSEE: "Convention-cadre déposée (en instruction)",
+    DossierEtat.CADRE_A_COMPLETER: "Convention-cadre à compléter",
+    DossierEtat.MISE_EN_OEUVRE: "Convention-cadre signée (valant ORT) — mise en œuvre",
+    DossierEtat.CLOTURE: "Clôturé",
+    DossierEtat.SORTI: "Sorti du programme",
+}
+
+
+class DossierCommune(db.Model):
+    """A commune belongs to at most one PVD dossier."""
+
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee"), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+
+    commune: Mapped[Commune] = relationship(lazy="joined")
+    dossier: Mapped["Dossier"] = relationship(back_populates="liens_communes")
+
+
+class Dossier(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The programme's own identifier (id_pvd, e.g. pvd-11-78-1), or pvd-INSEE for a lone commune.
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    nom: Mapped[str] = mapped_column(String(300))
+    departement_code: Mapped[str] = mapped_column(ForeignKey("departement.code"), index=True)
+    epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"), index=True)
+    etat: Mapped[DossierEtat] = mapped_column(
+        Enum(DossierEtat, native_enum=False, length=40,
+             values_callable=lambda e: [m.value for m in e]),
+        default=DossierEtat.LABELLISE,
+        index=True,
+    )
+    # Optimistic locking: an UPDATE that finds another version fails (StaleDataError).
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    departement: Mapped[Departement] = relationship(lazy="joined")
+    epci: Mapped[Epci | None] = relationship()
+    liens_communes: Mapped[list[DossierCommune]] = relationship(
+        back_populates="dossier", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def communes(self) -> list[Commune]:
+        return sorted((lien.commune for lien in self.liens_communes), key=lambda c: c.nom)
+
+    def __str__(self):
+        return self.nom
+
+    # --- who sees what -------------------------------------------------------------
+    @classmethod
+    def scope_clause(cls, user):
+        """The SQL condition a dossier must meet to be visible to `user`.
+
+        Built from the user's grants (already loaded), so it adds no query of its own.
+        """
+        if user is None or not getattr(user, "is_authenticated", False):
+            return false()
+        if user.has_role(Role.ANCT):
+            return true()
+        conditions = []
+        departements = user.scope_values(Role.PREFECTURE, "departement_code")
+        departements += user.scope_values(Role.PARTENAIRE, "departement_code")
+        if departements:
+            conditions.append(cls.departement_code.in_(departements))
+        regions = user.scope_values(Role.PARTENAIRE, "region_code")
+        if regions:
+            conditions.append(
+                exists().where(
+                    Departement.code == cls.departement_code, Departement.region_code.in_(regions)
+                )
+            )
+        communes = user.scope_values(Role.COMMUNE, "commune_insee")
+        if communes:
+            conditions.append(
+                exists().where(
+                    DossierCommune.dossier_id == cls.id, DossierCommune.commune_insee.in_(communes)
+                )
+            )
+        epcis = user.scope_values(Role.EPCI, "epci_siren")
+        if epcis:
+            conditions.append(cls.epci_siren.in_(epcis))
+            conditions.append(
+                exists().where(
+                    DossierCommune.dossier_id == cls.id,
+                    DossierCommune.commune_insee == Commune.insee,
+                    Commune.epci_siren.in_(epcis),
+                )
+            )
+        dossiers = user.scope_values(Role.CHEF_DE_PROJET, "dossier_id")
+        if dossiers:
+            conditions.append(cls.id.in_(dossiers))
+        return or_(*conditions) if conditions else false()
+
+    @classmethod
+    def visible_to(cls, user):
+        return select(cls).where(cls.scope_clause(user))
+
+    def can_view(self, user) -> bool:
+        """Same rule as the lists, asked of this row: one source of truth for the scope."""
+        return bool(
+            db.session.scalar(
+                select(exists().where(Dossier.id == self.id, Dossier.scope_clause(user)))
+            )
+        )

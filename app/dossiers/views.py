@@ -1,0 +1,43 @@
+"""Home ("Mes dossiers") and the dossier page."""
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.core.db import db
+from app.dossiers.models import Dossier, DossierCommune, DossierEtat
+from app.dossiers.queries import departements_for, search_dossiers
+
+bp = Blueprint("dossiers", __name__)
+
+
+@bp.route("/")
+def index():
+    args = request.args
+    stmt = search_dossiers(
+        current_user, args.get("q", ""), args.get("departement", ""), args.get("etat", "")
+    )
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+    return render_template(
+        "dossiers/index.html",
+        page=page,
+        departements=departements_for(current_user),
+        etats=list(DossierEtat),
+    )
+
+
+def get_dossier(dossier_id: int) -> Dossier:
+    """Load a dossier the user may see; out of scope answers 404, as if it did not exist."""
+    dossier = db.session.scalar(
+        select(Dossier)
+        .where(Dossier.id == dossier_id, Dossier.scope_clause(current_user))
+        .options(selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune))
+    )
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+@bp.route("/dossiers/<int:dossier_id>")
+def show(dossier_id):
+    return render_template("dossiers/show.html", dossier=get_dossier(dossier_id))

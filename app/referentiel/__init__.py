@@ -1,0 +1,1 @@
+"""Reference geography: régions, départements, EPCI, communes (from @etalab/decoupage-administratif)."""

@@ -1,0 +1,139 @@
+"""Test fixtures: one schema per run, one rolled-back transaction per test.
+
+The database is SQLite (a temporary file) unless TEST_DATABASE_URL points to PostgreSQL;
+`make test` runs the suite on both.
+"""
+import os
+import tempfile
+from contextlib import contextmanager
+
+import pytest
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
+
+from app import create_app
+from app.core.db import db
+from tests import factories
+
+
+class BoundSession(FlaskSession):
+    """A session that always uses the test's connection (Flask-SQLAlchemy would pick the engine)."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="jalons-test-") as folder:
+        yield "sqlite:///" + os.path.join(folder, "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app({
+        "JALONS_ENV": "test",
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "jalons.test",
+        "MAIL_SERVER": None,
+    })
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test runs inside a transaction that is rolled back at the end.
+
+    Code under test may commit: with create_savepoint, a commit only releases a SAVEPOINT.
+    """
+    if "no_transaction" in request.keywords:
+        yield None
+        return
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session({
+            "class_": BoundSession,
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+        })
+        try:
+            yield connection
+        finally:
+            db.session.remove()
+            db.session = original
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def login_as(client):
+    """`login_as(user)` or `login_as(Role.X, scope…)`: the client is then that user."""
+
+    def login(user_or_role, **scope):
+        user = user_or_role
+        if not isinstance(user_or_role, factories.User):
+            user = factories.user_with_role(user_or_role, **scope)
+        db.session.commit()
+        with client.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return user
+
+    return login
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(_transaction):
+    """`with count_queries() as counter:` counts the SQL statements sent in the block."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def listener(conn, cursor, statement, parameters, context, executemany):
+            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO")):
+                counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+
+    return counting

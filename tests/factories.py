@@ -1,0 +1,115 @@
+"""Factories: rows with sensible defaults, flushed, so a test names only what it cares about.
+
+Test geography uses codes that no real commune has (they start with "Z"), so tests can run
+beside the real reference data.
+"""
+import itertools
+
+from app.auth.models import RoleGrant, User
+from app.auth.roles import Role
+from app.core.db import db
+from app.dossiers.models import Dossier, DossierCommune, DossierEtat
+from app.referentiel.models import Commune, Departement, Epci, Region
+
+_seq = itertools.count(1)
+
+__all__ = ["User"]
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def region(**kw) -> Region:
+    n = _n()
+    obj = Region(code=kw.pop("code", f"Z{n % 100:02d}"), nom=kw.pop("nom", f"Région test {n}"), **kw)
+    db.session.merge(obj)
+    db.session.flush()
+    return db.session.get(Region, obj.code)
+
+
+def departement(region_obj: Region | None = None, **kw) -> Departement:
+    n = _n()
+    region_obj = region_obj or region()
+    obj = Departement(
+        code=kw.pop("code", f"Z{n % 100:02d}"),
+        nom=kw.pop("nom", f"Département test {n}"),
+        region_code=region_obj.code,
+        **kw,
+    )
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def epci(**kw) -> Epci:
+    n = _n()
+    obj = Epci(siren=kw.pop("siren", f"Z{n:08d}"), nom=kw.pop("nom", f"CC test {n}"),
+               type=kw.pop("type", "CC"), population=kw.pop("population", 20000), **kw)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def commune(departement_obj: Departement | None = None, epci_obj: Epci | None = None, **kw) -> Commune:
+    n = _n()
+    departement_obj = departement_obj or departement()
+    obj = Commune(
+        insee=kw.pop("insee", f"Z{n:04d}"),
+        nom=kw.pop("nom", f"Commune test {n}"),
+        population=kw.pop("population", 3000 + n),
+        departement_code=departement_obj.code,
+        epci_siren=epci_obj.siren if epci_obj else None,
+        **kw,
+    )
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def dossier(communes: list[Commune] | None = None, departement_obj: Departement | None = None,
+            epci_obj: Epci | None = None, etat: DossierEtat = DossierEtat.LABELLISE, **kw) -> Dossier:
+    n = _n()
+    if communes is None:
+        departement_obj = departement_obj or departement()
+        epci_obj = epci_obj or epci()
+        communes = [commune(departement_obj, epci_obj)]
+    departement_obj = departement_obj or communes[0].departement
+    if epci_obj is None and communes[0].epci_siren:
+        epci_obj = db.session.get(Epci, communes[0].epci_siren)
+    obj = Dossier(
+        reference=kw.pop("reference", f"pvd-test-{n}"),
+        nom=kw.pop("nom", ", ".join(c.nom for c in communes)),
+        departement_code=departement_obj.code,
+        epci_siren=epci_obj.siren if epci_obj else None,
+        etat=etat,
+        **kw,
+    )
+    obj.liens_communes = [DossierCommune(commune_insee=c.insee) for c in communes]
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def user(email: str | None = None, password: str | None = None, **kw) -> User:
+    n = _n()
+    obj = User(email=email or f"agent{n}@exemple.gouv.fr", nom=kw.pop("nom", f"Agent {n}"), **kw)
+    if password:
+        obj.set_password(password)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def grant(user_obj: User, role: Role, **scope) -> RoleGrant:
+    obj = RoleGrant(user=user_obj, role=role, **scope)
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def user_with_role(role: Role, user_obj: User | None = None, **scope) -> User:
+    """A user holding `role` on `scope` (commune_insee=…, departement_code=…, dossier_id=…)."""
+    user_obj = user_obj or user()
+    grant(user_obj, role, **scope)
+    return user_obj
