@@ -8,6 +8,7 @@ import tempfile
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 
@@ -21,6 +22,18 @@ class BoundSession(FlaskSession):
 
     def get_bind(self, *args, **kwargs):
         return self.bind
+
+
+class RequestClient(FlaskClient):
+    """Each request gets its own application context, as in production.
+
+    Tests run inside an app context (for factories); without this, requests would share
+    the test's `g` (Flask-Login caches the user there) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +58,7 @@ def app(database_url, tmp_path_factory):
         "MAIL_SERVER": None,
     })
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    app.test_client_class = RequestClient
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -1,7 +1,7 @@
 """Login and logout."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -30,6 +30,8 @@ def load_user(token: str):
     )
     if user is None or user.session_version != int(version):
         return None
+    if user.demo and not current_app.config["DEMO_MODE"]:
+        return None  # demo accounts exist only while demo mode is on
     return user
 
 

@@ -1,0 +1,145 @@
+"""Every URL rule of the application, for anonymous and each role in and out of scope.
+
+The list of rules comes from `app.url_map`: a new route without a decision here fails
+`test_every_route_has_a_decision`. Expected answers:
+- anonymous: redirect to the login page (unless the route is public);
+- allowed: 200, or a redirect elsewhere than the login page (a form that was posted);
+- a role without the right: 403; an object out of the user's scope: 404.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+
+from app.auth.roles import Role
+from tests import factories
+
+ANONYMOUS = "anonyme"
+SCOPED_ROLES = ["commune", "epci", "chef_de_projet", "prefecture", "partenaire"]
+ACTORS = (
+    [ANONYMOUS]
+    + [f"{role}{suffix}" for role in SCOPED_ROLES for suffix in ("", "_hors_perimetre")]
+    + ["anct", "admin"]
+)
+
+OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "connexion", "403", "404"
+
+
+@dataclass
+class World:
+    """A dossier in scope of the `*` actors and out of scope of the `*_hors_perimetre` ones."""
+
+    dossier: object
+    commune: object
+    other_dossier: object
+    users: dict = field(default_factory=dict)
+    admin_target: object = None
+
+
+def build_world() -> World:
+    region = factories.region()
+    dep = factories.departement(region)
+    epci = factories.epci()
+    commune = factories.commune(dep, epci)
+    dossier = factories.dossier([commune])
+    other_region = factories.region()
+    other_dep = factories.departement(other_region)
+    other_epci = factories.epci()
+    other_commune = factories.commune(other_dep, other_epci)
+    other = factories.dossier([other_commune])
+    world = World(dossier=dossier, commune=commune, other_dossier=other)
+    scopes = {
+        "commune": (Role.COMMUNE, {"commune_insee": commune.insee}, {"commune_insee": other_commune.insee}),
+        "epci": (Role.EPCI, {"epci_siren": epci.siren}, {"epci_siren": other_epci.siren}),
+        "chef_de_projet": (Role.CHEF_DE_PROJET, {"dossier_id": dossier.id}, {"dossier_id": other.id}),
+        "prefecture": (Role.PREFECTURE, {"departement_code": dep.code}, {"departement_code": other_dep.code}),
+        "partenaire": (Role.PARTENAIRE, {"organisation": "Anah", "region_code": region.code},
+                       {"organisation": "Anah", "region_code": other_region.code}),
+    }
+    for name, (role, inside, outside) in scopes.items():
+        world.users[name] = factories.user_with_role(role, **inside)
+        world.users[f"{name}_hors_perimetre"] = factories.user_with_role(role, **outside)
+    world.users["anct"] = factories.user_with_role(Role.ANCT)
+    world.users["admin"] = factories.user_with_role(Role.ADMIN)
+    world.admin_target = factories.user_with_role(Role.COMMUNE, commune_insee=commune.insee)
+    return world
+
+
+def logged_in(actor: str) -> str:
+    return LOGIN if actor == ANONYMOUS else OK
+
+
+def public(actor: str) -> str:
+    return OK
+
+
+def in_dossier_scope(actor: str) -> str:
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor == "anct" or actor in SCOPED_ROLES:
+        return OK
+    return NOT_FOUND
+
+
+def admin_only(actor: str) -> str:
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor == "admin" else FORBIDDEN
+
+
+@dataclass
+class Rule:
+    url: Callable[[World], str]
+    expect: Callable[[str], str]
+    method: str = "GET"
+    data: dict | None = None
+
+
+RULES: dict[str, Rule] = {
+    "auth.login": Rule(lambda w: "/connexion", public),
+    "auth.logout": Rule(lambda w: "/deconnexion", logged_in, "POST"),
+    "auth.forgot_password": Rule(lambda w: "/mot-de-passe-oublie", public),
+    "dossiers.index": Rule(lambda w: "/", logged_in),
+    "dossiers.show": Rule(lambda w: f"/dossiers/{w.dossier.id}", in_dossier_scope),
+    "referentiel.communes": Rule(lambda w: "/communes", logged_in),
+    "referentiel.commune": Rule(lambda w: f"/communes/{w.commune.insee}", logged_in),
+    "referentiel.epcis": Rule(lambda w: "/epci", logged_in),
+    "referentiel.epci": Rule(lambda w: f"/epci/{w.commune.epci_siren}", logged_in),
+    "admin.users": Rule(lambda w: "/admin/utilisateurs", admin_only),
+}
+
+
+def test_every_route_has_a_decision(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    missing = sorted(endpoints - RULES.keys())
+    stale = sorted(RULES.keys() - endpoints)
+    assert not missing, f"Routes sans décision dans la matrice d'autorisation : {missing}"
+    assert not stale, f"Décisions pour des routes qui n'existent plus : {stale}"
+
+
+def answer(response) -> str:
+    if response.status_code == 302 and "/connexion?next=" in response.location:
+        return LOGIN  # the login wall (a logout also lands on /connexion, without `next`)
+    if response.status_code in (403, 404):
+        return str(response.status_code)
+    if response.status_code in (200, 302, 303):
+        return OK
+    return f"statut {response.status_code}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(RULES))
+def test_route_answers_each_actor_as_decided(endpoint, app, client):
+    world = build_world()
+    rule = RULES[endpoint]
+    url = rule.url(world)
+    observed, expected = {}, {}
+    for actor in ACTORS:
+        with client.session_transaction() as session:
+            session.clear()
+            if actor != ANONYMOUS:
+                session["_user_id"] = world.users[actor].get_id()
+        response = client.open(url, method=rule.method, data=rule.data or {})
+        observed[actor] = answer(response)
+        expected[actor] = rule.expect(actor)
+    mismatches = {a: (expected[a], observed[a]) for a in ACTORS if expected[a] != observed[a]}
+    assert not mismatches, f"{rule.method} {url} : attendu/obtenu {mismatches}"
