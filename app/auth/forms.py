@@ -1,9 +1,9 @@
-from flask_wtf import FlaskForm
+from app.core.forms import Form
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         "Adresse électronique",
         validators=[DataRequired("Saisissez votre adresse électronique."),

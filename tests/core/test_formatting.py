@@ -1,0 +1,27 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from app.core.formatting import date_fr, datetime_fr, money_fr, number_fr
+
+NNBSP, NBSP = "\u202f", "\xa0"
+
+
+def test_dates_in_french():
+    assert date_fr(date(2026, 11, 22)) == "22 novembre 2026"
+    assert date_fr(date(2024, 2, 29), "short") == "29/02/2024"
+    assert date_fr(None) == "—"
+
+
+def test_datetimes_are_shown_in_paris_time():
+    # 23:30 UTC on 31 December is already the next day and year in Paris (UTC+1 in winter).
+    assert datetime_fr(datetime(2025, 12, 31, 23, 30)) == "1 janvier 2026 à 00:30"
+    # Summer time: UTC+2.
+    assert datetime_fr(datetime(2026, 7, 14, 8, 0)) == "14 juillet 2026 à 10:00"
+    assert date_fr(datetime(2025, 12, 31, 23, 30)) == "1 janvier 2026"
+
+
+def test_amounts_and_numbers_in_french():
+    assert money_fr(Decimal("1234.56")) == f"1{NNBSP}234,56{NBSP}€"
+    assert money_fr(45000) == f"45{NNBSP}000{NBSP}€"
+    assert number_fr(1234.5) == f"1{NNBSP}234,5"
+    assert money_fr(None) == "—"
