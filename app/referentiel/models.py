@@ -2,10 +2,11 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.core.db import db
 from app.core.formatting import utcnow
+from app.referentiel.text import search_key
 
 
 class Region(db.Model):
@@ -32,10 +33,17 @@ class Epci(db.Model):
     nom: Mapped[str] = mapped_column(String(200), index=True)
     type: Mapped[str] = mapped_column(String(10))  # CC, CA, CU, METRO, MET69
     population: Mapped[int | None]
+    # `nom` folded for accent-insensitive search (app/referentiel/text.py); kept in step below.
+    nom_recherche: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
 
     communes: Mapped[list["Commune"]] = relationship(
         back_populates="epci", order_by="Commune.nom", viewonly=True
     )
+
+    @validates("nom")
+    def _fill_nom_recherche(self, key, value):
+        self.nom_recherche = search_key(value)
+        return value
 
     def __str__(self):
         return self.nom
@@ -47,11 +55,18 @@ class Commune(db.Model):
     population: Mapped[int | None]
     departement_code: Mapped[str] = mapped_column(ForeignKey("departement.code"), index=True)
     epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"), index=True)
+    # `nom` folded for accent-insensitive search (app/referentiel/text.py); kept in step below.
+    nom_recherche: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
 
     departement: Mapped[Departement] = relationship(lazy="joined")
     epci: Mapped[Epci | None] = relationship(back_populates="communes")
 
     __table_args__ = (Index("ix_commune_nom", "nom"),)
+
+    @validates("nom")
+    def _fill_nom_recherche(self, key, value):
+        self.nom_recherche = search_key(value)
+        return value
 
     def __str__(self):
         return f"{self.nom} ({self.insee})"
