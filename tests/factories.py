@@ -113,3 +113,27 @@ def user_with_role(role: Role, user_obj: User | None = None, **scope) -> User:
     user_obj = user_obj or user()
     grant(user_obj, role, **scope)
     return user_obj
+
+
+def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
+    """A document row (no file behind it): enough for the guards that look for documents."""
+    from app.documents.models import Document, DocumentType, Etape
+
+    obj = Document(
+        dossier_id=dossier_obj.id,
+        type=DocumentType(type_),
+        etape=Etape(etape or "adhesion"),
+        collectivite_code=collectivite_code,
+        titre=kw.pop("titre", f"{DocumentType(type_).label} test"),
+        **kw,
+    )
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def deliberations(dossier_obj, etape="adhesion"):
+    """One délibération per signatory collectivité (each commune and the EPCI)."""
+    from app.dossiers.transitions import signataires
+
+    return [document(dossier_obj, "deliberation", etape, code) for code in signataires(dossier_obj)]

@@ -1,8 +1,8 @@
 """The dossier of a convention group and the scope query that says who sees it."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, exists, false, or_, select, true
+from sqlalchemy import Enum, ForeignKey, String, case, exists, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import Role
@@ -18,10 +18,12 @@ class DossierEtat(str, enum.Enum):
     ADHESION_REDACTION = "adhesion_redaction"
     ADHESION_DEPOSEE = "adhesion_deposee"
     ADHESION_A_COMPLETER = "adhesion_a_completer"
+    ADHESION_VALIDEE = "adhesion_validee"
     ADHESION_SIGNEE = "adhesion_signee"
     CADRE_REDACTION = "cadre_redaction"
     CADRE_DEPOSEE = "cadre_deposee"
     CADRE_A_COMPLETER = "cadre_a_completer"
+    CADRE_VALIDEE = "cadre_validee"
     MISE_EN_OEUVRE = "mise_en_oeuvre"
     CLOTURE = "cloture"
     SORTI = "sorti"
@@ -36,10 +38,12 @@ ETAT_LABELS = {
     DossierEtat.ADHESION_REDACTION: "Convention d'adhésion en rédaction",
     DossierEtat.ADHESION_DEPOSEE: "Convention d'adhésion déposée (en instruction)",
     DossierEtat.ADHESION_A_COMPLETER: "Convention d'adhésion à compléter",
+    DossierEtat.ADHESION_VALIDEE: "Convention d'adhésion validée, en signature",
     DossierEtat.ADHESION_SIGNEE: "Convention d'adhésion signée",
     DossierEtat.CADRE_REDACTION: "Convention-cadre en rédaction",
     DossierEtat.CADRE_DEPOSEE: "Convention-cadre déposée (en instruction)",
     DossierEtat.CADRE_A_COMPLETER: "Convention-cadre à compléter",
+    DossierEtat.CADRE_VALIDEE: "Convention-cadre validée, en signature",
     DossierEtat.MISE_EN_OEUVRE: "Convention-cadre signée (valant ORT) — mise en œuvre",
     DossierEtat.CLOTURE: "Clôturé",
     DossierEtat.SORTI: "Sorti du programme",
@@ -69,6 +73,16 @@ class Dossier(db.Model):
         default=DossierEtat.LABELLISE,
         index=True,
     )
+    # Dates of the steps, written by the lifecycle service (app/dossiers/transitions.py).
+    adhesion_deposee_le: Mapped[date | None]
+    adhesion_signee_le: Mapped[date | None]
+    cadre_deposee_le: Mapped[date | None]
+    cadre_signee_le: Mapped[date | None]
+    echeance_prorogee_le: Mapped[date | None]
+    # Derived from the two above (app/dossiers/echeance.py) but stored: lists filter and sort on it.
+    echeance_cadre: Mapped[date | None] = mapped_column(index=True)
+    # Hash of the last history row: deleting the tail of the chain is detected too.
+    historique_empreinte: Mapped[str | None] = mapped_column(String(64))
     # Optimistic locking: an UPDATE that finds another version fails (StaleDataError).
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -79,6 +93,7 @@ class Dossier(db.Model):
     liens_communes: Mapped[list[DossierCommune]] = relationship(
         back_populates="dossier", cascade="all, delete-orphan"
     )
+    avenants = relationship("Avenant", back_populates="dossier", order_by="Avenant.numero")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -91,48 +106,72 @@ class Dossier(db.Model):
 
     # --- who sees what -------------------------------------------------------------
     @classmethod
-    def scope_clause(cls, user):
-        """The SQL condition a dossier must meet to be visible to `user`.
+    def role_conditions(cls, user) -> dict:
+        """For each role the user holds, the SQL condition a dossier meets to be in its scope.
 
         Built from the user's grants (already loaded), so it adds no query of its own.
         """
         if user is None or not getattr(user, "is_authenticated", False):
-            return false()
+            return {}
+        conditions = {}
         if user.has_role(Role.ANCT):
-            return true()
-        conditions = []
+            conditions[Role.ANCT] = true()
         departements = user.scope_values(Role.PREFECTURE, "departement_code")
-        departements += user.scope_values(Role.PARTENAIRE, "departement_code")
         if departements:
-            conditions.append(cls.departement_code.in_(departements))
+            conditions[Role.PREFECTURE] = cls.departement_code.in_(departements)
+        partner = []
+        departements = user.scope_values(Role.PARTENAIRE, "departement_code")
+        if departements:
+            partner.append(cls.departement_code.in_(departements))
         regions = user.scope_values(Role.PARTENAIRE, "region_code")
         if regions:
-            conditions.append(
+            partner.append(
                 exists().where(
                     Departement.code == cls.departement_code, Departement.region_code.in_(regions)
                 )
             )
+        if partner:
+            conditions[Role.PARTENAIRE] = or_(*partner)
         communes = user.scope_values(Role.COMMUNE, "commune_insee")
         if communes:
-            conditions.append(
-                exists().where(
-                    DossierCommune.dossier_id == cls.id, DossierCommune.commune_insee.in_(communes)
-                )
+            conditions[Role.COMMUNE] = exists().where(
+                DossierCommune.dossier_id == cls.id, DossierCommune.commune_insee.in_(communes)
             )
         epcis = user.scope_values(Role.EPCI, "epci_siren")
         if epcis:
-            conditions.append(cls.epci_siren.in_(epcis))
-            conditions.append(
+            conditions[Role.EPCI] = or_(
+                cls.epci_siren.in_(epcis),
                 exists().where(
                     DossierCommune.dossier_id == cls.id,
                     DossierCommune.commune_insee == Commune.insee,
                     Commune.epci_siren.in_(epcis),
-                )
+                ),
             )
         dossiers = user.scope_values(Role.CHEF_DE_PROJET, "dossier_id")
         if dossiers:
-            conditions.append(cls.id.in_(dossiers))
-        return or_(*conditions) if conditions else false()
+            conditions[Role.CHEF_DE_PROJET] = cls.id.in_(dossiers)
+        return conditions
+
+    @classmethod
+    def scope_clause(cls, user):
+        """The SQL condition a dossier must meet to be visible to `user`."""
+        conditions = cls.role_conditions(user)
+        if Role.ANCT in conditions:
+            return true()
+        return or_(*conditions.values()) if conditions else false()
+
+    def roles_of(self, user) -> frozenset[Role]:
+        """The roles `user` holds on this very dossier (one query, whatever the roles)."""
+        conditions = self.role_conditions(user)
+        if not conditions:
+            return frozenset()
+        roles = list(conditions)
+        row = db.session.execute(
+            select(*(case((cond, 1), else_=0).label(role.value) for role, cond in conditions.items()))
+            .select_from(Dossier)
+            .where(Dossier.id == self.id)
+        ).one()
+        return frozenset(role for role, flag in zip(roles, row) if flag)
 
     @classmethod
     def visible_to(cls, user):

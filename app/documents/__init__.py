@@ -1,0 +1,1 @@
+"""Documents of a dossier: typed, versioned uploads and generated convention PDFs."""

@@ -1,0 +1,92 @@
+"""A document (its type, its step) and its versions (the files, never overwritten)."""
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import db
+from app.core.formatting import utcnow
+
+
+class DocumentType(str, enum.Enum):
+    DELIBERATION = "deliberation"
+    PROJET_CONVENTION = "projet_convention"
+    CONVENTION_SIGNEE = "convention_signee"
+    DIAGNOSTIC = "diagnostic"
+    ETUDE = "etude"
+    PROCES_VERBAL = "proces_verbal"
+    AUTRE = "autre"
+
+    @property
+    def label(self) -> str:
+        return TYPE_LABELS[self]
+
+
+TYPE_LABELS = {
+    DocumentType.DELIBERATION: "Délibération",
+    DocumentType.PROJET_CONVENTION: "Projet de convention",
+    DocumentType.CONVENTION_SIGNEE: "Convention signée",
+    DocumentType.DIAGNOSTIC: "Diagnostic",
+    DocumentType.ETUDE: "Étude",
+    DocumentType.PROCES_VERBAL: "Procès-verbal",
+    DocumentType.AUTRE: "Autre document",
+}
+
+
+class Etape(str, enum.Enum):
+    ADHESION = "adhesion"
+    CADRE = "cadre"
+    AVENANT = "avenant"
+    SUIVI = "suivi"
+
+    @property
+    def label(self) -> str:
+        return {"adhesion": "Convention d'adhésion", "cadre": "Convention-cadre",
+                "avenant": "Avenant", "suivi": "Mise en œuvre et suivi"}[self.value]
+
+
+def _enum(cls, length=30):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+class Document(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    avenant_id: Mapped[int | None] = mapped_column(ForeignKey("avenant.id"))
+    etape: Mapped[Etape] = mapped_column(_enum(Etape))
+    type: Mapped[DocumentType] = mapped_column(_enum(DocumentType))
+    # For a délibération: the INSEE code or SIREN of the collectivité that voted it.
+    collectivite_code: Mapped[str | None] = mapped_column(String(9))
+    titre: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    versions: Mapped[list["DocumentVersion"]] = relationship(
+        back_populates="document", order_by="DocumentVersion.numero"
+    )
+
+    @property
+    def current(self) -> "DocumentVersion | None":
+        return self.versions[-1] if self.versions else None
+
+
+class DocumentVersion(db.Model):
+    """One uploaded (or generated) file. A new version supersedes, never replaces."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    numero: Mapped[int]
+    nom_fichier: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(120))
+    taille: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(120), unique=True)
+    generated: Mapped[bool] = mapped_column(default=False)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    uploaded_by = relationship("User")
+
+    __table_args__ = (UniqueConstraint("document_id", "numero"),)

@@ -1,0 +1,280 @@
+"""The dossier lifecycle: every transition, allowed and refused, for each role in and out
+of scope, and every guard."""
+from datetime import date, timedelta
+
+import pytest
+
+from app.auth.roles import Role
+from app.core.errors import ConflictError, DomainError
+from app.dossiers import transitions
+from app.dossiers.history import HistoryEntry
+from app.dossiers.models import DossierEtat as E
+from app.workflows.dossier import EVENTS, DossierWorkflow
+from tests import factories
+
+TODAY = date(2026, 11, 22)
+PORTEUR_ROLES = [Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET]
+OTHER_ROLES = [Role.PARTENAIRE, Role.ANCT, Role.ADMIN]
+
+
+@pytest.fixture
+def world():
+    dep = factories.departement()
+    epci = factories.epci()
+    communes = [factories.commune(dep, epci), factories.commune(dep, epci)]
+    dossier = factories.dossier(communes)
+    other_dep = factories.departement()
+    other_epci = factories.epci()
+    other = factories.dossier([factories.commune(other_dep, other_epci)])
+    return dossier, other
+
+
+def actor(role, dossier, inside=True):
+    """A user holding `role` on `dossier` (inside) or on another geography (outside)."""
+    if role in (Role.ANCT, Role.ADMIN):
+        return factories.user_with_role(role)
+    target = dossier
+    commune = target.liens_communes[0].commune_insee
+    scope = {
+        Role.COMMUNE: {"commune_insee": commune},
+        Role.EPCI: {"epci_siren": target.epci_siren},
+        Role.CHEF_DE_PROJET: {"dossier_id": target.id},
+        Role.PREFECTURE: {"departement_code": target.departement_code},
+        Role.PARTENAIRE: {"organisation": "Anah", "departement_code": target.departement_code},
+    }[role]
+    return factories.user_with_role(role, **scope)
+
+
+def bring_to(dossier, state: E):
+    """Walk the dossier to `state` through the real service (histories stay consistent)."""
+    if state == E.LABELLISE:
+        return
+    porteur = actor(Role.COMMUNE, dossier)
+    prefet = actor(Role.PREFECTURE, dossier)
+    path = {
+        E.ADHESION_REDACTION: [("demarrer_adhesion", porteur, {})],
+        E.ADHESION_DEPOSEE: [("deposer_adhesion", porteur, {})],
+        E.ADHESION_A_COMPLETER: [("demander_complements_adhesion", prefet, {"reason": "Pièce illisible"})],
+        E.ADHESION_VALIDEE: [("valider_adhesion", prefet, {})],
+        E.ADHESION_SIGNEE: [("signer_adhesion", prefet, {"signature_date": TODAY})],
+        E.CADRE_REDACTION: [("demarrer_cadre", porteur, {})],
+        E.CADRE_DEPOSEE: [("deposer_cadre", porteur, {})],
+        E.CADRE_VALIDEE: [("valider_cadre", prefet, {})],
+        E.MISE_EN_OEUVRE: [("signer_cadre", prefet, {"signature_date": TODAY})],
+    }
+    order = [E.ADHESION_REDACTION, E.ADHESION_DEPOSEE, E.ADHESION_VALIDEE, E.ADHESION_SIGNEE,
+             E.CADRE_REDACTION, E.CADRE_DEPOSEE, E.CADRE_VALIDEE, E.MISE_EN_OEUVRE]
+    if state == E.ADHESION_A_COMPLETER:
+        order = [E.ADHESION_REDACTION, E.ADHESION_DEPOSEE, E.ADHESION_A_COMPLETER]
+    if state == E.CADRE_A_COMPLETER:
+        order = order[:6]
+        path[E.CADRE_A_COMPLETER] = [("demander_complements_cadre", prefet, {"reason": "Diagnostic incomplet"})]
+        order.append(E.CADRE_A_COMPLETER)
+    factories.deliberations(dossier, "adhesion")
+    factories.document(dossier, "convention_signee", "adhesion")
+    for step in order:
+        if step == E.CADRE_REDACTION:
+            factories.deliberations(dossier, "cadre")
+            factories.document(dossier, "diagnostic", "cadre")
+            factories.document(dossier, "projet_convention", "cadre")
+            factories.document(dossier, "convention_signee", "cadre")
+        for event, user, data in path[step]:
+            transitions.fire(dossier, event, user, today=TODAY, **data)
+        if step == state:
+            break
+    assert dossier.etat == state
+
+
+# (event, state it fires from, roles allowed, form data)
+CASES = [
+    ("demarrer_adhesion", E.LABELLISE, PORTEUR_ROLES, {}),
+    ("deposer_adhesion", E.ADHESION_REDACTION, PORTEUR_ROLES, {}),
+    ("demander_complements_adhesion", E.ADHESION_DEPOSEE, [Role.PREFECTURE], {"reason": "Manque la délibération signée"}),
+    ("redeposer_adhesion", E.ADHESION_A_COMPLETER, PORTEUR_ROLES, {}),
+    ("valider_adhesion", E.ADHESION_DEPOSEE, [Role.PREFECTURE], {}),
+    ("signer_adhesion", E.ADHESION_VALIDEE, [Role.PREFECTURE], {"signature_date": TODAY}),
+    ("demarrer_cadre", E.ADHESION_SIGNEE, PORTEUR_ROLES, {}),
+    ("deposer_cadre", E.CADRE_REDACTION, PORTEUR_ROLES, {}),
+    ("demander_complements_cadre", E.CADRE_DEPOSEE, [Role.PREFECTURE], {"reason": "Plan d'action à préciser"}),
+    ("redeposer_cadre", E.CADRE_A_COMPLETER, PORTEUR_ROLES, {}),
+    ("valider_cadre", E.CADRE_DEPOSEE, [Role.PREFECTURE], {}),
+    ("signer_cadre", E.CADRE_VALIDEE, [Role.PREFECTURE], {"signature_date": TODAY}),
+    ("prolonger_delai", E.CADRE_REDACTION, [Role.PREFECTURE],
+     {"reason": "Élections municipales", "new_deadline": TODAY + timedelta(days=900)}),
+    ("declarer_sortie", E.ADHESION_SIGNEE, [Role.PREFECTURE], {"reason": "La commune se retire"}),
+    ("cloturer", E.MISE_EN_OEUVRE, [Role.PREFECTURE], {}),
+]
+ALL_ROLES = PORTEUR_ROLES + [Role.PREFECTURE] + OTHER_ROLES
+
+
+def test_every_event_has_a_case():
+    assert {case[0] for case in CASES} == set(EVENTS)
+
+
+@pytest.mark.parametrize("event, start, allowed, data", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("role", ALL_ROLES, ids=[r.value for r in ALL_ROLES])
+def test_event_for_each_role_in_scope(world, event, start, allowed, data, role):
+    dossier, _ = world
+    bring_to(dossier, start)
+    user = actor(role, dossier)
+    entries_before = HistoryEntry.query.filter_by(dossier_id=dossier.id).count()
+    if role in allowed:
+        entry = transitions.fire(dossier, event, user, today=TODAY, **data)
+        assert entry.event == event and entry.user_id == user.id and entry.role == role.value
+        assert entry.from_state == start.value and entry.to_state == dossier.etat.value
+    else:
+        with pytest.raises(DomainError, match="est réservé aux rôles suivants"):
+            transitions.fire(dossier, event, user, today=TODAY, **data)
+        assert dossier.etat == start
+        assert HistoryEntry.query.filter_by(dossier_id=dossier.id).count() == entries_before
+
+
+@pytest.mark.parametrize("event, start, allowed, data", CASES, ids=[c[0] for c in CASES])
+def test_event_refused_out_of_scope(world, event, start, allowed, data):
+    dossier, other = world
+    bring_to(dossier, start)
+    for role in allowed:
+        outsider = actor(role, other)  # same role, another dossier's scope
+        with pytest.raises(DomainError, match="est réservé"):
+            transitions.fire(dossier, event, outsider, today=TODAY, **data)
+    assert dossier.etat == start
+
+
+@pytest.mark.parametrize("event, start, allowed, data", CASES, ids=[c[0] for c in CASES])
+def test_event_refused_in_a_state_that_does_not_allow_it(world, event, start, allowed, data):
+    dossier, _ = world
+    wrong = E.LABELLISE if start != E.LABELLISE else E.ADHESION_DEPOSEE
+    bring_to(dossier, wrong)
+    if event == "declarer_sortie":  # possible from every open state: only a closed one refuses
+        bring_to(dossier, E.MISE_EN_OEUVRE)
+        transitions.fire(dossier, "cloturer", actor(Role.PREFECTURE, dossier), today=TODAY)
+        wrong = E.CLOTURE
+    with pytest.raises(DomainError, match="n'est pas possible quand le dossier est"):
+        transitions.fire(dossier, event, actor(allowed[0], dossier), today=TODAY, **data)
+    assert dossier.etat == wrong
+
+
+def test_submitting_the_adhesion_needs_a_deliberation_of_each_collectivite(world):
+    dossier, _ = world
+    porteur = actor(Role.EPCI, dossier)
+    transitions.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
+    codes = transitions.signataires(dossier)
+    factories.document(dossier, "deliberation", "adhesion", codes[0])
+    with pytest.raises(DomainError, match="Il manque la délibération") as refused:
+        transitions.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
+    assert codes[1] in str(refused.value) and codes[0] not in str(refused.value)
+    for code in codes[1:]:
+        factories.document(dossier, "deliberation", "adhesion", code)
+    transitions.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
+    assert dossier.etat == E.ADHESION_DEPOSEE and dossier.adhesion_deposee_le == TODAY
+
+
+def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_SIGNEE)
+    porteur = actor(Role.CHEF_DE_PROJET, dossier)
+    transitions.fire(dossier, "demarrer_cadre", porteur, today=TODAY)
+    with pytest.raises(DomainError, match="diagnostic"):
+        transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    factories.document(dossier, "diagnostic", "cadre")
+    with pytest.raises(DomainError, match="projet de convention-cadre"):
+        transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    factories.document(dossier, "projet_convention", "cadre")
+    with pytest.raises(DomainError, match="délibération"):
+        transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    factories.deliberations(dossier, "cadre")
+    transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    assert dossier.etat == E.CADRE_DEPOSEE
+
+
+@pytest.mark.parametrize("event", ["demander_complements_adhesion"])
+def test_asking_for_completion_needs_a_reason(world, event):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_DEPOSEE)
+    with pytest.raises(DomainError, match="Indiquez un motif"):
+        transitions.fire(dossier, event, actor(Role.PREFECTURE, dossier), today=TODAY, reason="  ")
+
+
+def test_signature_needs_a_past_date_after_submission_and_the_signed_pdf(world):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_VALIDEE)
+    prefet = actor(Role.PREFECTURE, dossier)
+    with pytest.raises(DomainError, match="Indiquez la date de signature"):
+        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY)
+    with pytest.raises(DomainError, match="dans le futur"):
+        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY,
+                         signature_date=TODAY + timedelta(days=1))
+    with pytest.raises(DomainError, match="ne peut pas précéder le dépôt"):
+        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY,
+                         signature_date=TODAY - timedelta(days=1))
+    transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY, signature_date=TODAY)
+    assert dossier.adhesion_signee_le == TODAY
+    assert dossier.echeance_cadre == date(2028, 5, 22)
+
+
+def test_signature_without_the_signed_convention_is_refused(world):
+    dossier, _ = world
+    porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
+    factories.deliberations(dossier)
+    for event in ("demarrer_adhesion", "deposer_adhesion"):
+        transitions.fire(dossier, event, porteur, today=TODAY)
+    transitions.fire(dossier, "valider_adhesion", prefet, today=TODAY)
+    with pytest.raises(DomainError, match="Joignez la convention signée"):
+        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY, signature_date=TODAY)
+
+
+def test_extension_needs_a_later_date_and_a_reason(world):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_SIGNEE)
+    prefet = actor(Role.PREFECTURE, dossier)
+    with pytest.raises(DomainError, match="motif de la prolongation"):
+        transitions.fire(dossier, "prolonger_delai", prefet, today=TODAY, new_deadline=date(2030, 1, 1))
+    with pytest.raises(DomainError, match="postérieure à l'échéance actuelle"):
+        transitions.fire(dossier, "prolonger_delai", prefet, today=TODAY, reason="Fusion",
+                         new_deadline=dossier.echeance_cadre)
+    entry = transitions.fire(dossier, "prolonger_delai", prefet, today=TODAY, reason="Fusion de communes",
+                             new_deadline=date(2029, 1, 31))
+    assert dossier.etat == E.ADHESION_SIGNEE
+    assert dossier.echeance_cadre == date(2029, 1, 31)
+    assert entry.details_dict["nouvelle_echeance"] == "2029-01-31"
+
+
+def test_completion_cycle_can_repeat(world):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_A_COMPLETER)
+    porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
+    for _ in range(2):
+        transitions.fire(dossier, "redeposer_adhesion", porteur, today=TODAY)
+        transitions.fire(dossier, "demander_complements_adhesion", prefet, today=TODAY, reason="Encore")
+    assert dossier.etat == E.ADHESION_A_COMPLETER
+
+
+def test_final_states_allow_nothing(world):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_DEPOSEE)
+    transitions.fire(dossier, "declarer_sortie", actor(Role.PREFECTURE, dossier), today=TODAY,
+                     reason="Retrait")
+    machine = DossierWorkflow(model=dossier, state_field="etat")
+    assert machine.allowed_events == []
+
+
+def test_a_stale_version_is_a_conflict(world):
+    dossier, _ = world
+    prefet = actor(Role.PREFECTURE, dossier)
+    bring_to(dossier, E.ADHESION_DEPOSEE)
+    seen = dossier.version
+    transitions.fire(dossier, "valider_adhesion", prefet, today=TODAY, expected_version=seen)
+    with pytest.raises(ConflictError, match="modifié entre-temps"):
+        transitions.fire(dossier, "declarer_sortie", prefet, today=TODAY, reason="x", expected_version=seen)
+
+
+def test_available_actions_say_why_an_action_is_refused(world):
+    dossier, _ = world
+    porteur = actor(Role.COMMUNE, dossier)
+    transitions.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
+    choices = {c.event: c for c in transitions.available_actions(dossier, porteur, today=TODAY)}
+    assert set(choices) == {"deposer_adhesion"}  # the sortie is the préfecture's
+    assert "Il manque la délibération" in choices["deposer_adhesion"].refused
+    prefet_choices = transitions.available_actions(dossier, actor(Role.PREFECTURE, dossier), today=TODAY)
+    assert [(c.event, c.refused, c.irreversible) for c in prefet_choices] == [("declarer_sortie", None, True)]
+    assert transitions.available_actions(dossier, actor(Role.ANCT, dossier), today=TODAY) == []
