@@ -1,8 +1,8 @@
 """schema initial
 
-Revision ID: 7fff119b6e12
+Revision ID: 9daaed33e8c9
 Revises: 
-Create Date: 2026-11-22 01:39:05.016316
+Create Date: 2026-11-22 01:46:19.552912
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7fff119b6e12'
+revision = '9daaed33e8c9'
 down_revision = None
 branch_labels = None
 depends_on = None
