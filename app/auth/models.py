@@ -24,6 +24,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
+    invited_by: Mapped["User | None"] = relationship(remote_side=[id], foreign_keys=[invited_by_id])
     grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user",
         foreign_keys="RoleGrant.user_id",
@@ -45,6 +46,11 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited accounts have no password until the invitee chooses one."""
+        return self.password_hash is None
 
     @property
     def active_grants(self) -> list["RoleGrant"]:
@@ -91,6 +97,8 @@ class RoleGrant(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     user: Mapped[User] = relationship(back_populates="grants", foreign_keys=[user_id])
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
     commune = relationship("Commune")
     epci = relationship("Epci")
     departement = relationship("Departement")

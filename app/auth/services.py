@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.auth.models import LoginAttempt, User
 from app.core.db import db
@@ -25,12 +25,23 @@ def find_user(email: str) -> User | None:
 
 
 def _recent_failures(column, value) -> int:
+    """Failures in the window; for an e-mail, only those since its last success.
+
+    A success (a login, or a password reset through the e-mailed link) proves the owner is
+    back, so the lock lifts at once instead of 15 minutes later.
+    """
     window = timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    return db.session.scalar(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window
+    conditions = [
+        column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= utcnow() - window
+    ]
+    if column is LoginAttempt.email:
+        last_success = (
+            select(func.max(LoginAttempt.at))
+            .where(LoginAttempt.email == value, LoginAttempt.success.is_(True))
+            .scalar_subquery()
         )
-    )
+        conditions.append(or_(last_success.is_(None), LoginAttempt.at > last_success))
+    return db.session.scalar(select(func.count(LoginAttempt.id)).where(*conditions))
 
 
 def authenticate(email: str, password: str, ip: str) -> User:

@@ -1,0 +1,92 @@
+"""Login: one message for every failure, a cap on failures, no open redirect."""
+import pytest
+
+from app.auth.roles import Role
+from app.auth.services import BAD_CREDENTIALS, TOO_MANY
+from app.core.db import db
+from tests import factories
+
+PASSWORD = "une phrase de passe solide"
+
+
+def login(client, email, password, next_url=None):
+    url = "/connexion" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data={"email": email, "password": password})
+
+
+@pytest.fixture
+def agent():
+    return factories.user_with_role(
+        Role.ANCT, factories.user(email="agent@anct.gouv.fr", password=PASSWORD)
+    )
+
+
+def test_login_with_the_right_password_opens_the_home_page(client, agent):
+    response = login(client, "Agent@ANCT.gouv.fr ", PASSWORD)
+    assert response.status_code == 302 and response.location.endswith("/")
+    assert "Mes dossiers" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, agent):
+    wrong = login(client, agent.email, "pas le bon mot de passe").get_data(as_text=True)
+    unknown = login(client, "personne@nulle-part.fr", PASSWORD).get_data(as_text=True)
+    assert BAD_CREDENTIALS in wrong and BAD_CREDENTIALS in unknown
+    assert client.get("/").status_code == 302  # still anonymous
+
+
+def test_inactive_account_gets_the_same_message(client, agent):
+    agent.active = False
+    db.session.commit()
+    page = login(client, agent.email, PASSWORD).get_data(as_text=True)
+    assert BAD_CREDENTIALS in page
+
+
+def test_after_too_many_failures_even_the_right_password_is_refused(app, client, agent):
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_EMAIL"]):
+        assert BAD_CREDENTIALS in login(client, agent.email, "mauvais").get_data(as_text=True)
+    page = login(client, agent.email, PASSWORD).get_data(as_text=True)
+    assert TOO_MANY in page
+    assert client.get("/").status_code == 302
+
+
+def test_failures_below_the_limit_are_forgotten_after_a_success(app, client, agent):
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_EMAIL"] - 1):
+        login(client, agent.email, "mauvais")
+    assert login(client, agent.email, PASSWORD).status_code == 302
+    client.post("/deconnexion")
+    login(client, agent.email, "mauvais")
+    assert login(client, agent.email, PASSWORD).status_code == 302
+
+
+def test_demo_account_cannot_log_in_outside_demo_mode(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_MODE", False)
+    demo = factories.user_with_role(Role.ANCT, factories.user(password=PASSWORD, demo=True))
+    page = login(client, demo.email, PASSWORD).get_data(as_text=True)
+    assert BAD_CREDENTIALS in page
+
+
+def test_demo_account_can_log_in_in_demo_mode(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "DEMO_MODE", True)
+    demo = factories.user_with_role(Role.ANCT, factories.user(password=PASSWORD, demo=True))
+    assert login(client, demo.email, PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/", "/\\evil.example", "https:/evil.example",
+    "/%09/evil.example", "javascript:alert(1)",
+])
+def test_next_never_leaves_the_site(client, agent, target):
+    response = login(client, agent.email, PASSWORD, next_url=target)
+    assert response.status_code == 302
+    assert "evil" not in response.location and "javascript" not in response.location
+
+
+def test_next_to_a_local_page_is_followed(client, agent):
+    response = login(client, agent.email, PASSWORD, next_url="/communes?q=jonzac")
+    assert response.location.endswith("/communes?q=jonzac")
+
+
+def test_logout_ends_the_session(client, agent):
+    login(client, agent.email, PASSWORD)
+    client.post("/deconnexion")
+    assert client.get("/").status_code == 302

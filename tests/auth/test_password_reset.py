@@ -1,0 +1,150 @@
+"""Forgotten password: a neutral answer, a signed link through real SMTP, used once."""
+import pytest
+from sqlalchemy import func, select
+
+from app.auth import tokens
+from app.auth.accounts import MAX_RESET_MAILS_PER_HOUR, RESET_SUBJECT
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.outbox import OutboxMessage
+from tests import factories
+from tests.mail_fixtures import link_in
+
+OLD = "ancienne phrase de passe"
+NEW = "nouvelle phrase de passe bien longue"
+NEUTRAL = "Si un compte existe pour cette adresse, un courriel vient d"
+
+
+@pytest.fixture
+def agent():
+    user = factories.user(email="maire@commune-test.fr", nom="Marie Maire", password=OLD)
+    factories.grant(user, Role.ANCT)
+    db.session.commit()
+    return user
+
+
+def ask_reset(client, email):
+    return client.post("/mot-de-passe-oublie", data={"email": email}, follow_redirects=True)
+
+
+def reset_mails(email=None) -> int:
+    stmt = select(func.count(OutboxMessage.id)).where(OutboxMessage.subject == RESET_SUBJECT)
+    if email:
+        stmt = stmt.where(OutboxMessage.recipient == email)
+    return db.session.scalar(stmt)
+
+
+def login(client, email, password):
+    return client.post("/connexion", data={"email": email, "password": password})
+
+
+def test_the_answer_is_the_same_whether_the_account_exists_or_not(client, agent):
+    known = ask_reset(client, agent.email).get_data(as_text=True)
+    unknown = ask_reset(client, "inconnu@commune-test.fr").get_data(as_text=True)
+    assert NEUTRAL in known and NEUTRAL in unknown
+    assert reset_mails(agent.email) == 1
+    assert reset_mails("inconnu@commune-test.fr") == 0
+
+
+def test_no_mail_for_an_inactive_or_demo_account(client):
+    inactive = factories.user(password=OLD, active=False)
+    demo = factories.user(password=OLD, demo=True)
+    db.session.commit()
+    for user in (inactive, demo):
+        assert NEUTRAL in ask_reset(client, user.email).get_data(as_text=True)
+    assert reset_mails() == 0
+
+
+def test_mails_per_address_are_capped_per_hour(client, agent):
+    for _ in range(MAX_RESET_MAILS_PER_HOUR + 2):
+        assert NEUTRAL in ask_reset(client, agent.email).get_data(as_text=True)
+    assert reset_mails(agent.email) == MAX_RESET_MAILS_PER_HOUR
+
+
+def test_a_malformed_address_is_a_form_error(client):
+    page = client.post("/mot-de-passe-oublie", data={"email": "pas-une-adresse"}).get_data(as_text=True)
+    assert "Saisissez une adresse électronique valide" in page
+    assert reset_mails() == 0
+
+
+def test_full_reset_through_a_real_smtp_server(client, agent, smtp_server):
+    ask_reset(client, agent.email)
+    delivered = smtp_server.deliver()
+    assert [m["To"] for m in delivered] == [agent.email]
+    mail = delivered[0]
+    assert mail["Subject"] == RESET_SUBJECT
+    assert "Bonjour Marie Maire" in mail.get_content()
+    path = link_in(mail, "/mot-de-passe/")
+
+    page = client.get(path).get_data(as_text=True)
+    assert "Choisir un nouveau mot de passe" in page and agent.email in page
+
+    response = client.post(path, data={"password": NEW, "confirm": NEW})
+    assert response.status_code == 302 and response.location.endswith("/connexion")
+    assert "Adresse électronique ou mot de passe incorrect" in login(
+        client, agent.email, OLD
+    ).get_data(as_text=True)
+    assert login(client, agent.email, NEW).status_code == 302
+
+
+def test_a_used_link_is_refused_and_changes_nothing(client, agent, smtp_server):
+    ask_reset(client, agent.email)
+    path = link_in(smtp_server.deliver()[0], "/mot-de-passe/")
+    client.post(path, data={"password": NEW, "confirm": NEW})
+
+    page = client.get(path).get_data(as_text=True)
+    assert "n&#39;est pas valide ou a déjà été utilisé" in page
+    assert "/mot-de-passe-oublie" in page  # a way to ask for a new one
+    third = "une troisième phrase de passe"
+    client.post(path, data={"password": third, "confirm": third})
+    assert login(client, agent.email, NEW).status_code == 302
+
+
+def test_a_link_dies_when_the_password_changes_another_way(client, agent):
+    token = tokens.make_token(agent, tokens.RESET)
+    agent.set_password("changé autrement, par exemple")
+    db.session.commit()
+    page = client.get(f"/mot-de-passe/{token}").get_data(as_text=True)
+    assert "n&#39;est pas valide ou a déjà été utilisé" in page
+
+
+def test_an_expired_link_is_refused_and_changes_nothing(app, client, agent, monkeypatch):
+    token = tokens.make_token(agent, tokens.RESET)
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_MAX_AGE", -1)
+    page = client.get(f"/mot-de-passe/{token}").get_data(as_text=True)
+    assert "Ce lien de réinitialisation a expiré" in page
+    client.post(f"/mot-de-passe/{token}", data={"password": NEW, "confirm": NEW})
+    assert login(client, agent.email, OLD).status_code == 302
+
+
+@pytest.mark.parametrize("token", ["n-importe-quoi", "eyJpZCI6MX0.Zz9z9g.abcdefabcdef"])
+def test_a_forged_link_is_refused(client, agent, token):
+    page = client.get(f"/mot-de-passe/{token}").get_data(as_text=True)
+    assert "n&#39;est pas valide" in page
+
+
+def test_an_invitation_link_is_not_a_reset_link(client, agent):
+    token = tokens.make_token(agent, tokens.INVITATION)
+    assert "n&#39;est pas valide" in client.get(f"/mot-de-passe/{token}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("password", "confirm", "message"), [
+    ("court", "court", "au moins 12 caractères (il en contient 5)"),
+    ("aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaa", "ne doit pas répéter un seul caractère"),
+    ("maire@commune-test.fr", "maire@commune-test.fr", "ne doit pas contenir votre adresse"),
+    (NEW, NEW + "!", "Les deux mots de passe ne sont pas identiques"),
+])
+def test_the_password_policy_speaks_french(client, agent, password, confirm, message):
+    token = tokens.make_token(agent, tokens.RESET)
+    page = client.post(f"/mot-de-passe/{token}", data={"password": password, "confirm": confirm})
+    assert message in page.get_data(as_text=True).replace("&#39;", "'")
+    assert login(client, agent.email, OLD).status_code == 302  # nothing changed
+
+
+def test_a_reset_lifts_the_lock_of_too_many_failures(app, client, agent):
+    for _ in range(app.config["LOGIN_MAX_FAILURES_PER_EMAIL"]):
+        login(client, agent.email, "mauvais")
+    assert "Trop de tentatives" in login(client, agent.email, OLD).get_data(as_text=True)
+    token = tokens.make_token(agent, tokens.RESET)
+    client.post(f"/mot-de-passe/{token}", data={"password": NEW, "confirm": NEW})
+    assert login(client, agent.email, NEW).status_code == 302
