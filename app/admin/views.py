@@ -1,12 +1,163 @@
-from flask import Blueprint
+"""Administration pages: every view is for admins only, loads, calls one service, commits once."""
+from flask import (
+    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
+from app.admin import services
+from app.admin.forms import ConfirmForm, InviteForm, ScopeForm, UserFilterForm
+from app.admin.scopes import FieldError
+from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
 from app.core.access import require_role
+from app.core.db import db
+from app.core.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _form_error(form, error: DomainError) -> None:
+    """A FieldError goes under its field; any other rule above the form."""
+    if isinstance(error, FieldError) and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _admin() -> User:
+    """The acting admin as a model instance (services store it in relationships)."""
+    return current_user._get_current_object()
+
+
+def _get_user(user_id: int) -> User:
+    user = db.session.scalar(
+        select(User)
+        .where(User.id == user_id)
+        .options(
+            joinedload(User.invited_by),
+            selectinload(User.grants).options(
+                joinedload(RoleGrant.granted_by), joinedload(RoleGrant.revoked_by),
+                joinedload(RoleGrant.commune), joinedload(RoleGrant.epci),
+                joinedload(RoleGrant.dossier), joinedload(RoleGrant.departement),
+                joinedload(RoleGrant.region),
+            ),
+        )
+    )
+    if user is None:
+        abort(404)
+    return user
 
 
 @bp.route("/utilisateurs")
 @require_role(Role.ADMIN)
 def users():
-    return "TODO"
+    filters = UserFilterForm(request.args)
+    args = request.args
+    stmt = services.users_query(args.get("q", ""), args.get("role", ""), args.get("statut", ""))
+    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+    return render_template("admin/users.html", page=page, filters=filters)
+
+
+@bp.route("/utilisateurs/<int:user_id>")
+@require_role(Role.ADMIN)
+def user(user_id):
+    return render_template("admin/user.html", user=_get_user(user_id), confirm=ConfirmForm())
+
+
+@bp.route("/utilisateurs/inviter", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def invite():
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invited = services.invite_user(
+                _admin(), form.email.data, form.nom.data, form.chosen_role, **form.scope_fields()
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Invitation envoyée à {invited.email}.", "success")
+            return redirect(url_for("admin.user", user_id=invited.id))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/utilisateurs/<int:user_id>/invitation", methods=["POST"])
+@require_role(Role.ADMIN)
+def resend_invitation(user_id):
+    user = _get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.resend_invitation(user, _admin())
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Invitation envoyée à nouveau à {user.email}.", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/utilisateurs/<int:user_id>/roles/nouveau", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def grant_role(user_id):
+    user = _get_user(user_id)
+    form = ScopeForm()
+    if form.validate_on_submit():
+        try:
+            grant = services.grant_role(user, _admin(), form.chosen_role, **form.scope_fields())
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Rôle « {grant.role.label} » attribué à {user}.", "success")
+            return redirect(url_for("admin.user", user_id=user_id))
+    return render_template("admin/grant.html", form=form, user=user)
+
+
+@bp.route("/roles/<int:grant_id>/retirer", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def revoke_grant(grant_id):
+    """GET asks for confirmation, POST revokes: a revocation is not a click away."""
+    grant = db.session.scalar(
+        select(RoleGrant).where(RoleGrant.id == grant_id).with_for_update()
+    )
+    if grant is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_grant(grant, _admin())
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Rôle « {grant.role.label} » retiré à {grant.user}.", "success")
+        return redirect(url_for("admin.user", user_id=grant.user_id))
+    return render_template("admin/revoke.html", grant=grant, form=form)
+
+
+def _set_active(user_id: int, active: bool):
+    user = _get_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.set_active(user, _admin(), active)
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Le compte de {user} est {'réactivé' if active else 'désactivé'}.", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/utilisateurs/<int:user_id>/desactiver", methods=["POST"])
+@require_role(Role.ADMIN)
+def deactivate(user_id):
+    return _set_active(user_id, False)
+
+
+@bp.route("/utilisateurs/<int:user_id>/reactiver", methods=["POST"])
+@require_role(Role.ADMIN)
+def reactivate(user_id):
+    return _set_active(user_id, True)

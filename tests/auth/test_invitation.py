@@ -1,0 +1,122 @@
+"""Invitations: an admin invites, the invitee chooses a password through the e-mailed link."""
+import pytest
+from sqlalchemy import func, select
+
+from app.auth import tokens
+from app.auth.accounts import INVITATION_SUBJECT
+from app.auth.models import User
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.outbox import OutboxMessage
+from tests import factories
+from tests.mail_fixtures import link_in
+
+PASSWORD = "ma phrase de passe à moi"
+
+
+@pytest.fixture
+def admin(login_as):
+    return login_as(factories.user_with_role(Role.ADMIN, factories.user(nom="Alice Admin")))
+
+
+def invite(client, **fields):
+    data = {"email": "nouvelle@commune-test.fr", "nom": "Nina Nouvelle", "role": "anct", **fields}
+    return client.post("/admin/utilisateurs/inviter", data=data)
+
+
+def invited(email="nouvelle@commune-test.fr") -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def test_invitation_end_to_end_through_a_real_smtp_server(app, client, admin, smtp_server):
+    commune = factories.commune(nom="Jonzac")
+    db.session.commit()
+    response = invite(client, role="commune", commune_insee=commune.insee)
+    assert response.status_code == 302
+    user = invited()
+    assert user.password_hash is None and user.invited_by_id == admin.id
+    assert [(g.role, g.commune_insee, g.granted_by_id) for g in user.grants] == [
+        (Role.COMMUNE, commune.insee, admin.id)
+    ]
+
+    mails = smtp_server.deliver()
+    assert [m["To"] for m in mails] == [user.email]
+    assert mails[0]["Subject"] == INVITATION_SUBJECT
+    body = mails[0].get_content()
+    assert "Alice Admin vous invite" in body and "Commune (Commune : Jonzac" in body
+    path = link_in(mails[0], "/invitation/")
+
+    invitee = app.test_client()
+    page = invitee.get(path).get_data(as_text=True)
+    assert "Bienvenue sur Jalons" in page and user.email in page
+    response = invitee.post(path, data={"password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 302 and response.location.endswith("/")
+    assert invitee.get("/").status_code == 200  # logged in
+
+    # The link has done its job: it cannot set a password a second time.
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert "a déjà été acceptée" in page
+    db.session.expire_all()
+    assert invited().check_password(PASSWORD)
+
+
+def test_an_expired_invitation_is_refused(app, client, monkeypatch):
+    user = factories.user(password=None)
+    db.session.commit()
+    token = tokens.make_token(user, tokens.INVITATION)
+    monkeypatch.setitem(app.config, "INVITATION_MAX_AGE", -1)
+    page = client.post(f"/invitation/{token}", data={"password": PASSWORD, "confirm": PASSWORD})
+    assert "Cette invitation a expiré" in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash is None
+
+
+def test_an_invitation_to_a_deactivated_account_is_refused(client):
+    user = factories.user(password=None, active=False)
+    db.session.commit()
+    token = tokens.make_token(user, tokens.INVITATION)
+    assert "n&#39;est pas valide" in client.get(f"/invitation/{token}").get_data(as_text=True)
+
+
+def test_a_reset_link_is_not_an_invitation(client):
+    user = factories.user(password=None)
+    db.session.commit()
+    token = tokens.make_token(user, tokens.RESET)
+    assert "n&#39;est pas valide" in client.get(f"/invitation/{token}").get_data(as_text=True)
+
+
+def test_inviting_an_existing_address_is_a_form_error(client, admin):
+    factories.user(email="deja@commune-test.fr")
+    db.session.commit()
+    before = db.session.scalar(select(func.count(User.id)))
+    page = invite(client, email="Deja@Commune-test.fr").get_data(as_text=True)
+    assert "Un compte existe déjà pour l&#39;adresse deja@commune-test.fr." in page
+    assert db.session.scalar(select(func.count(User.id))) == before
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_inviting_with_a_bad_scope_creates_nothing(client, admin):
+    page = invite(client, role="commune", commune_insee="99999").get_data(as_text=True)
+    assert "Aucune commune n&#39;a le code INSEE 99999." in page
+    assert invited() is None
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+
+
+def test_an_admin_can_send_the_invitation_again(client, admin, smtp_server):
+    invite(client)
+    user = invited()
+    smtp_server.deliver()
+    response = client.post(f"/admin/utilisateurs/{user.id}/invitation")
+    assert response.status_code == 302
+    again = smtp_server.deliver()
+    assert [m["To"] for m in again] == [user.email]
+    assert "Bienvenue sur Jalons" in client.get(link_in(again[0], "/invitation/")).get_data(as_text=True)
+
+
+def test_an_accepted_invitation_cannot_be_sent_again(client, admin):
+    user = factories.user(password=PASSWORD)
+    db.session.commit()
+    client.post(f"/admin/utilisateurs/{user.id}/invitation")
+    page = client.get(f"/admin/utilisateurs/{user.id}").get_data(as_text=True)
+    assert "a déjà choisi son mot de passe" in page
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
