@@ -29,15 +29,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (every model known to Alembic and the mappers)
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
+    from app.conventions.views import bp as conventions_bp
     from app.core.cli import register_cli
     from app.core.context import register_context
-    from app.dossiers.views import bp as dossiers_bp
+    from app.documents.views import bp as documents_bp
+    from app.dossiers import actions, views  # noqa: F401  (their routes join the blueprint)
+    from app.dossiers.blueprint import bp as dossiers_bp
     from app.referentiel.views import bp as referentiel_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(dossiers_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(referentiel_bp)
+    app.register_blueprint(conventions_bp)
     register_context(app)
     register_cli(app)
     return app

@@ -20,9 +20,19 @@ def _n() -> int:
     return next(_seq)
 
 
+def _code(n: int, width: int = 2) -> str:
+    """A short code that no real région or département has: Z + base 36."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    for _ in range(width):
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+    return "Z" + out
+
+
 def region(**kw) -> Region:
     n = _n()
-    obj = Region(code=kw.pop("code", f"Z{n % 100:02d}"), nom=kw.pop("nom", f"Région test {n}"), **kw)
+    obj = Region(code=kw.pop("code", _code(n)), nom=kw.pop("nom", f"Région test {n}"), **kw)
     db.session.merge(obj)
     db.session.flush()
     return db.session.get(Region, obj.code)
@@ -32,7 +42,7 @@ def departement(region_obj: Region | None = None, **kw) -> Departement:
     n = _n()
     region_obj = region_obj or region()
     obj = Departement(
-        code=kw.pop("code", f"Z{n % 100:02d}"),
+        code=kw.pop("code", _code(n)),
         nom=kw.pop("nom", f"Département test {n}"),
         region_code=region_obj.code,
         **kw,
@@ -55,7 +65,7 @@ def commune(departement_obj: Departement | None = None, epci_obj: Epci | None = 
     n = _n()
     departement_obj = departement_obj or departement()
     obj = Commune(
-        insee=kw.pop("insee", f"Z{n:04d}"),
+        insee=kw.pop("insee", f"Z{n % 10000:04d}"),
         nom=kw.pop("nom", f"Commune test {n}"),
         population=kw.pop("population", 3000 + n),
         departement_code=departement_obj.code,

@@ -24,7 +24,14 @@ def navigation() -> list[dict]:
     return entries
 
 
+def etat_label(value: str | None) -> str:
+    from app.dossiers.models import DossierEtat
+
+    return DossierEtat(value).label if value else "—"
+
+
 def register_context(app):
     @app.context_processor
     def inject():
-        return {"navigation": navigation, "Role": Role, "demo_mode": app.config["DEMO_MODE"]}
+        return {"navigation": navigation, "Role": Role, "demo_mode": app.config["DEMO_MODE"],
+                "etat_label": etat_label}

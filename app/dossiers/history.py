@@ -9,10 +9,11 @@ import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, event, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.core.db import db
 from app.core.formatting import utcnow
+from app.dossiers.models import Dossier
 
 GENESIS = "0" * 64
 
@@ -105,11 +106,21 @@ def verify_chains(batch: int = 5000):
     Reads rows in id order with bounded memory; a chain is broken when a row's hash does
     not match its content or its prev_hash is not the previous row's hash.
     """
+    # A session of its own on the same connection: it can be emptied between batches
+    # without detaching the caller's objects.
+    session = Session(bind=db.session.connection())
+    try:
+        yield from _verify(session, batch)
+    finally:
+        session.close()
+
+
+def _verify(session, batch):
     last_hash: dict[int, str] = {}
     broken: set[int] = set()
     last_id = 0
     while True:
-        rows = db.session.scalars(
+        rows = session.scalars(
             select(HistoryEntry).where(HistoryEntry.id > last_id).order_by(HistoryEntry.id).limit(batch)
         ).all()
         if not rows:
@@ -128,11 +139,9 @@ def verify_chains(batch: int = 5000):
                 broken.add(entry.dossier_id)
                 yield entry, problem
             last_hash[entry.dossier_id] = entry.hash
-        db.session.expunge_all()
+        session.expunge_all()
     # The head of each chain must be the hash the dossier recorded: a deleted last row shows here.
-    from app.dossiers.models import Dossier
-
-    heads = db.session.execute(
+    heads = session.execute(
         select(Dossier.id, Dossier.reference, Dossier.historique_empreinte)
         .where(Dossier.historique_empreinte.is_not(None))
     )

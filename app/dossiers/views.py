@@ -1,14 +1,18 @@
 """Home ("Mes dossiers") and the dossier page."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
+from app.documents.models import Document
+from app.dossiers.blueprint import bp
+from app.dossiers.echeance import statut
+from app.dossiers.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
+from app.dossiers.presentation import NEXT_STEP
 from app.dossiers.queries import departements_for, search_dossiers
-
-bp = Blueprint("dossiers", __name__)
+from app.dossiers.transitions import available_actions, today_in_paris
 
 
 @bp.route("/")
@@ -40,4 +44,26 @@ def get_dossier(dossier_id: int) -> Dossier:
 
 @bp.route("/dossiers/<int:dossier_id>")
 def show(dossier_id):
-    return render_template("dossiers/show.html", dossier=get_dossier(dossier_id))
+    dossier = get_dossier(dossier_id)
+    today = today_in_paris()
+    timeline = db.session.scalars(
+        select(HistoryEntry)
+        .where(HistoryEntry.dossier_id == dossier.id)
+        .options(selectinload(HistoryEntry.user))
+        .order_by(HistoryEntry.id.desc())
+    ).all()
+    documents = db.session.scalars(
+        select(Document)
+        .where(Document.dossier_id == dossier.id)
+        .options(selectinload(Document.versions))
+        .order_by(Document.etape, Document.type, Document.id)
+    ).all()
+    return render_template(
+        "dossiers/show.html",
+        dossier=dossier,
+        next_step=NEXT_STEP[dossier.etat],
+        statut_echeance=statut(dossier.echeance_cadre, dossier.cadre_signee_le, today),
+        choices=available_actions(dossier, current_user, today=today),
+        timeline=timeline,
+        documents=documents,
+    )
