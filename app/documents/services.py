@@ -1,0 +1,194 @@
+"""Adding documents and versions to a dossier, and reading them back intact.
+
+Everything is checked before anything is written; the file is stored, then the rows are
+flushed, and if the flush fails the file is removed again. The services flush, never commit:
+the caller commits once (and calls `discard_file` if that commit fails).
+"""
+import hashlib
+import logging
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.errors import ConflictError, DomainError
+from app.core.storage import get_storage
+from app.documents import files
+from app.documents.models import Document, DocumentType, DocumentVersion, Etape
+from app.dossiers.models import Dossier
+from app.dossiers.transitions import signataires
+
+log = logging.getLogger(__name__)
+
+# The porteurs of the dossier and the préfecture that instructs it; partners and the ANCT read.
+UPLOADERS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET, Role.PREFECTURE})
+
+
+class StoredFileError(Exception):
+    """The stored bytes are missing or no longer match their SHA-256: never serve them."""
+
+
+def can_upload(dossier: Dossier, user) -> bool:
+    return not UPLOADERS.isdisjoint(dossier.roles_of(user))
+
+
+def max_upload_bytes() -> int:
+    return current_app.config["UPLOAD_MAX_BYTES"]
+
+
+def add_document(dossier: Dossier, *, type: DocumentType, etape: Etape, file_storage_or_bytes,
+                 filename: str | None, user, collectivite_code: str | None = None,
+                 titre: str | None = None, avenant=None, generated: bool = False) -> DocumentVersion:
+    """A new document of `dossier` with its first version; returns that version (flushed)."""
+    type, etape = DocumentType(type), Etape(etape)
+    collectivite_code = (collectivite_code or "").strip() or None
+    _check_place(dossier, type, etape, collectivite_code, avenant)
+    upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
+    titre = " ".join((titre or "").split())[:300] or _default_title(dossier, type, collectivite_code)
+    document = Document(
+        dossier_id=dossier.id, etape=etape, type=type, collectivite_code=collectivite_code,
+        avenant_id=avenant.id if avenant is not None else None, titre=titre,
+        created_by_id=_user_id(user),
+    )
+    return _store(document, upload, user, numero=1, generated=generated)
+
+
+def add_version(document: Document, *, file_storage_or_bytes, filename: str | None, user,
+                generated: bool = False) -> DocumentVersion:
+    """A new version of `document`: it becomes the current one, the previous ones stay."""
+    upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
+    return _store(document, upload, user, numero=_next_numero(document), generated=generated)
+
+
+def _check_place(dossier, type, etape, collectivite_code, avenant) -> None:
+    if type == DocumentType.DELIBERATION:
+        if not collectivite_code:
+            raise DomainError("Indiquez la collectivité qui a pris cette délibération.")
+        if collectivite_code not in signataires(dossier):
+            raise DomainError(
+                "Cette collectivité ne fait pas partie du dossier : une délibération vient "
+                "d'une de ses communes ou de son intercommunalité."
+            )
+    elif collectivite_code:
+        raise DomainError("Seule une délibération est rattachée à une collectivité.")
+    if etape == Etape.AVENANT:
+        if avenant is None or avenant.dossier_id != dossier.id:
+            raise DomainError("Indiquez l'avenant du dossier auquel ce document se rapporte.")
+    elif avenant is not None:
+        raise DomainError("Seuls les documents de l'étape « Avenant » sont rattachés à un avenant.")
+
+
+def collectivite_names(dossier: Dossier) -> dict[str, str]:
+    """INSEE code or SIREN → name, for the collectivités of the dossier."""
+    names = {c.insee: c.nom for c in dossier.communes}
+    if dossier.epci_siren:
+        names[dossier.epci_siren] = dossier.epci.nom if dossier.epci else dossier.epci_siren
+    return names
+
+
+def _default_title(dossier: Dossier, type: DocumentType, collectivite_code: str | None) -> str:
+    if collectivite_code:
+        return f"{type.label} — {collectivite_names(dossier).get(collectivite_code, collectivite_code)}"
+    return type.label
+
+
+def _next_numero(document: Document) -> int:
+    if document.id is None:
+        return 1
+    last = db.session.scalar(
+        select(func.max(DocumentVersion.numero)).where(DocumentVersion.document_id == document.id)
+    )
+    return (last or 0) + 1
+
+
+def _user_id(user) -> int | None:
+    return getattr(user, "id", None) if user is not None else None
+
+
+def _store(document: Document, upload: files.Upload, user, *, numero: int,
+           generated: bool) -> DocumentVersion:
+    storage = get_storage()
+    key = storage.save(upload.data)
+    try:
+        # A savepoint: a refused flush undoes only this document, and the session stays usable.
+        with db.session.begin_nested():
+            version = DocumentVersion(
+                document=document, numero=numero, nom_fichier=upload.filename,
+                content_type=upload.content_type, taille=upload.size, sha256=upload.sha256,
+                storage_key=key, generated=generated, uploaded_by_id=_user_id(user),
+            )
+            db.session.add(version)
+            db.session.flush()
+    except IntegrityError:
+        storage.delete(key)
+        raise ConflictError(
+            "Une autre version de ce document vient d'être déposée en même temps. "
+            "Rechargez la page pour la voir, puis recommencez si besoin."
+        ) from None
+    except BaseException:
+        storage.delete(key)
+        raise
+    return version
+
+
+def discard_file(version: DocumentVersion | str) -> None:
+    """Remove the stored file of a version whose transaction failed to commit."""
+    get_storage().delete(version if isinstance(version, str) else version.storage_key)
+
+
+def documents_of(dossier: Dossier) -> list[Document]:
+    """Every document of the dossier with its versions and uploaders, in two statements."""
+    return list(db.session.scalars(
+        select(Document)
+        .where(Document.dossier_id == dossier.id)
+        .options(selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by))
+        .order_by(Document.created_at, Document.id)
+    ))
+
+
+def documents_by_step(dossier: Dossier) -> list[tuple[Etape, list[Document]]]:
+    """The documents grouped by step, in the order of the lifecycle; empty steps left out."""
+    documents = documents_of(dossier)
+    groups = [(etape, [d for d in documents if d.etape == etape]) for etape in Etape]
+    return [(etape, docs) for etape, docs in groups if docs]
+
+
+def visible_version(version_id: int, user) -> DocumentVersion | None:
+    """The version, if its dossier is in the user's scope (the same rule as the lists)."""
+    return db.session.scalar(
+        select(DocumentVersion)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(Dossier, Dossier.id == Document.dossier_id)
+        .where(DocumentVersion.id == version_id, Dossier.scope_clause(user))
+        .options(joinedload(DocumentVersion.document))
+    )
+
+
+def open_verified(version: DocumentVersion) -> BinaryIO:
+    """An open stream of the version's bytes, positioned at the start, after checking that
+    they still hash to what was stored at upload. The same open file is hashed and then
+    served: a swap between the check and the download cannot slip through."""
+    try:
+        stream = get_storage().open(version.storage_key)
+    except FileNotFoundError:
+        log.error("Fichier absent du stockage : version %s, clé %s", version.id, version.storage_key)
+        raise StoredFileError("absent") from None
+    digest = hashlib.sha256()
+    try:
+        for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+            digest.update(chunk)
+        if digest.hexdigest() != version.sha256:
+            log.error(
+                "Empreinte SHA-256 différente pour la version %s (clé %s) : attendue %s, lue %s",
+                version.id, version.storage_key, version.sha256, digest.hexdigest(),
+            )
+            raise StoredFileError("altéré")
+        stream.seek(0)
+    except BaseException:
+        stream.close()
+        raise
+    return stream

@@ -1,0 +1,159 @@
+"""Documents pages: list by step, upload, new version, download.
+
+Each view loads (404 out of scope), authorizes (403), calls one service, commits once.
+"""
+from flask import (
+    Blueprint, abort, flash, redirect, render_template, request, send_file, url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core.db import db
+from app.core.errors import DomainError
+from app.documents import files, services
+from app.documents.forms import UploadForm, VersionForm
+from app.documents.models import Document, DocumentType
+from app.dossiers.transitions import current_step
+from app.dossiers.views import get_dossier
+
+bp = Blueprint("documents", __name__)
+
+
+@bp.app_template_filter("taille_fr")
+def _taille_fr(size):
+    return files.taille_fr(size)
+
+
+@bp.app_template_filter("format_fichier")
+def _format_fichier(content_type):
+    return files.format_label(content_type)
+
+
+@bp.errorhandler(413)
+def request_too_large(error):
+    """The body went past MAX_CONTENT_LENGTH before any view ran (even the CSRF check):
+    back to the form, with the limit said in words, rather than a dead end."""
+    flash(files.too_large_message(services.max_upload_bytes()), "error")
+    args = request.view_args or {}
+    if request.endpoint in ("documents.upload", "documents.new_version"):
+        return redirect(url_for(request.endpoint, **args), 303)
+    return render_template("errors/413.html", error=error), 413
+
+
+def _authorize_upload(dossier) -> None:
+    if not services.can_upload(dossier, current_user):
+        abort(403)
+
+
+def _get_document(dossier, document_id: int) -> Document:
+    document = db.session.scalar(
+        select(Document).where(Document.id == document_id, Document.dossier_id == dossier.id)
+    )
+    if document is None:
+        abort(404)
+    return document
+
+
+def _commit(version) -> None:
+    """One commit; if it fails, the file written for it goes too."""
+    key = version.storage_key
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        services.discard_file(key)
+        raise
+
+
+def _form_error(form, error: DomainError) -> None:
+    if isinstance(error, files.FileRefused):
+        form.fichier.errors = [*form.fichier.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _hint() -> str:
+    return files.accepted_formats_hint(services.max_upload_bytes())
+
+
+@bp.route("/dossiers/<int:dossier_id>/documents")
+def index(dossier_id):
+    dossier = get_dossier(dossier_id)
+    return render_template(
+        "documents/index.html", dossier=dossier, steps=services.documents_by_step(dossier),
+        avenants={a.id: a for a in dossier.avenants},
+        collectivites=services.collectivite_names(dossier),
+        may_upload=services.can_upload(dossier, current_user),
+    )
+
+
+@bp.route("/dossiers/<int:dossier_id>/documents/nouveau", methods=["GET", "POST"])
+def upload(dossier_id):
+    dossier = get_dossier(dossier_id)
+    _authorize_upload(dossier)
+    avenants = list(dossier.avenants)
+    form = UploadForm()
+    form.set_choices(dossier, avenants)
+    if request.method == "GET":
+        # The dossier page may link here for a given document ("?type=deliberation&collectivite=…").
+        form.type.data = request.args.get("type", "")
+        form.collectivite.data = request.args.get("collectivite", "")
+        form.etape.data = current_step(dossier).value
+    if form.validate_on_submit():
+        etape, avenant = form.chosen_step(avenants)
+        is_deliberation = form.type.data == DocumentType.DELIBERATION.value
+        try:
+            version = services.add_document(
+                dossier, type=DocumentType(form.type.data), etape=etape, avenant=avenant,
+                file_storage_or_bytes=form.fichier.data, filename=form.fichier.data.filename,
+                user=current_user, collectivite_code=form.collectivite.data if is_deliberation else None,
+                titre=form.titre.data,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _commit(version)
+            flash(f"Document « {version.document.titre} » ajouté.", "success")
+            return redirect(url_for("documents.index", dossier_id=dossier.id))
+    return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint())
+
+
+@bp.route("/dossiers/<int:dossier_id>/documents/<int:document_id>/versions", methods=["GET", "POST"])
+def new_version(dossier_id, document_id):
+    dossier = get_dossier(dossier_id)
+    document = _get_document(dossier, document_id)
+    _authorize_upload(dossier)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            version = services.add_version(
+                document, file_storage_or_bytes=form.fichier.data,
+                filename=form.fichier.data.filename, user=current_user,
+            )
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            _commit(version)
+            flash(f"Version {version.numero} de « {document.titre} » ajoutée.", "success")
+            return redirect(url_for("documents.index", dossier_id=dossier.id))
+    return render_template(
+        "documents/version.html", dossier=dossier, document=document, form=form, hint=_hint()
+    )
+
+
+@bp.route("/documents/versions/<int:version_id>/telecharger")
+def download(version_id):
+    version = services.visible_version(version_id, current_user)
+    if version is None:
+        abort(404)
+    try:
+        stream = services.open_verified(version)
+    except services.StoredFileError:
+        return render_template("documents/file_unavailable.html", version=version), 500
+    response = send_file(
+        stream, mimetype=version.content_type, as_attachment=True,
+        download_name=version.nom_fichier, conditional=False, etag=False, max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
