@@ -25,9 +25,18 @@ def navigation() -> list[dict]:
 
 
 def etat_label(value: str | None) -> str:
+    """A state of a dossier, or of an avenant (their history rows share the dossier's chain)."""
+    from app.dossiers.avenants import AvenantEtat
     from app.dossiers.models import DossierEtat
 
-    return DossierEtat(value).label if value else "—"
+    if not value:
+        return "—"
+    for states in (DossierEtat, AvenantEtat):
+        try:
+            return states(value).label
+        except ValueError:
+            continue
+    return value
 
 
 def register_context(app):

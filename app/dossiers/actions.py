@@ -46,7 +46,7 @@ def act(dossier_id, event):
             return redirect(url_for("dossiers.show", dossier_id=dossier.id))
     return render_template(
         "dossiers/action.html", dossier=dossier, event=event, label=label, form=form,
-        irreversible=event in IRREVERSIBLE,
+        irreversible=event in IRREVERSIBLE, back=url_for("dossiers.show", dossier_id=dossier.id),
     )
 
 
@@ -58,14 +58,14 @@ def _store_signed_convention(dossier, upload):
         file_storage_or_bytes=upload, filename=upload.filename, user=current_user,
         titre="Convention signée",
     )
-    return version.storage_key
+    return version
 
 
-def _undo(storage_keys):
+def _undo(stored):
     """The transaction is rolled back; files written for it must go too."""
-    db.session.rollback()
-    if storage_keys:
-        from app.core.storage import get_storage
+    from app.documents.services import discard_file
 
-        for key in storage_keys:
-            get_storage().delete(key)
+    keys = [version.storage_key for version in stored]  # read before the rollback expires them
+    db.session.rollback()
+    for key in keys:
+        discard_file(key)

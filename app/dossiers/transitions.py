@@ -96,14 +96,15 @@ class Choice:
     fields: tuple
 
 
-def available_actions(dossier: Dossier, user, today: date | None = None) -> list[Choice]:
+def available_actions(dossier: Dossier, user, today: date | None = None,
+                      roles: frozenset | None = None) -> list[Choice]:
     """The events the user could fire now, each checked against the guards.
 
     Events of roles the user does not hold on this dossier are not offered at all; the
     others are offered, disabled with the reason when a guard refuses (a missing
     délibération, say). What the user has yet to type (a motif, a date) is not checked here.
     """
-    roles = dossier.roles_of(user)
+    roles = dossier.roles_of(user) if roles is None else roles
     if not roles:
         return []
     machine = DossierWorkflow(model=dossier, state_field="etat")

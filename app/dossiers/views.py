@@ -6,6 +6,8 @@ from sqlalchemy.orm import selectinload
 
 from app.core.db import db
 from app.documents.models import Document
+from app.documents.services import UPLOADERS
+from app.dossiers.avenants import Avenant
 from app.dossiers.blueprint import bp
 from app.dossiers.echeance import statut
 from app.dossiers.history import HistoryEntry
@@ -13,6 +15,7 @@ from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.dossiers.presentation import NEXT_STEP
 from app.dossiers.queries import departements_for, search_dossiers
 from app.dossiers.transitions import available_actions, today_in_paris
+from app.workflows.dossier import PORTEURS
 
 
 @bp.route("/")
@@ -58,12 +61,19 @@ def show(dossier_id):
         .options(selectinload(Document.versions))
         .order_by(Document.etape, Document.type, Document.id)
     ).all()
+    roles = dossier.roles_of(current_user)
+    avenants = db.session.scalars(
+        select(Avenant).where(Avenant.dossier_id == dossier.id).order_by(Avenant.numero)
+    ).all()
     return render_template(
         "dossiers/show.html",
         dossier=dossier,
+        avenants=avenants,
+        can_upload=not roles.isdisjoint(UPLOADERS),
+        can_propose_avenant=dossier.etat == DossierEtat.MISE_EN_OEUVRE and not roles.isdisjoint(PORTEURS),
         next_step=NEXT_STEP[dossier.etat],
         statut_echeance=statut(dossier.echeance_cadre, dossier.cadre_signee_le, today),
-        choices=available_actions(dossier, current_user, today=today),
+        choices=available_actions(dossier, current_user, today=today, roles=roles),
         timeline=timeline,
         documents=documents,
     )

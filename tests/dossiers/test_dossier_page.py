@@ -1,0 +1,198 @@
+"""The dossier page and its actions over HTTP."""
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfWriter
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.dossiers import transitions
+from app.dossiers.history import HistoryEntry
+from app.dossiers.models import DossierEtat as E
+from tests import factories
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def dossier():
+    return factories.dossier([factories.commune(nom="Saint-Jean-de-Luz")])
+
+
+def commune_user(dossier):
+    return factories.user_with_role(Role.COMMUNE, commune_insee=dossier.liens_communes[0].commune_insee)
+
+
+def prefet(dossier):
+    return factories.user_with_role(Role.PREFECTURE, departement_code=dossier.departement_code)
+
+
+def test_page_shows_state_next_step_and_refused_action_with_reason(client, login_as, dossier):
+    user = commune_user(dossier)
+    transitions.fire(dossier, "demarrer_adhesion", user)
+    login_as(user)
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Convention d&#39;adhésion en rédaction" in page or "Convention d'adhésion en rédaction" in page
+    assert "Prochaine étape" in page and "délibération de chaque collectivité" in page
+    assert "disabled" in page and "Il manque la délibération" in page
+    assert "Commencer la convention d" in page  # the timeline
+
+
+def test_a_commune_submits_and_the_prefecture_asks_for_completion(client, login_as, dossier):
+    user = commune_user(dossier)
+    factories.deliberations(dossier)
+    transitions.fire(dossier, "demarrer_adhesion", user)
+    login_as(user)
+    response = client.post(f"/dossiers/{dossier.id}/actions/deposer_adhesion", data={"version": dossier.version})
+    assert response.status_code == 302
+    db.session.refresh(dossier)
+    assert dossier.etat == E.ADHESION_DEPOSEE
+
+    login_as(prefet(dossier))
+    page = client.post(f"/dossiers/{dossier.id}/actions/demander_complements_adhesion",
+                       data={"version": dossier.version, "reason": ""}).get_data(as_text=True)
+    assert "Indiquez le motif" in page
+    db.session.refresh(dossier)
+    assert dossier.etat == E.ADHESION_DEPOSEE
+    response = client.post(f"/dossiers/{dossier.id}/actions/demander_complements_adhesion",
+                           data={"version": dossier.version, "reason": "La délibération n'est pas signée."})
+    assert response.status_code == 302
+    db.session.refresh(dossier)
+    assert dossier.etat == E.ADHESION_A_COMPLETER
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "La délibération n&#39;est pas signée." in page
+
+
+def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
+    user = commune_user(dossier)
+    factories.deliberations(dossier)
+    transitions.fire(dossier, "demarrer_adhesion", user)
+    transitions.fire(dossier, "deposer_adhesion", user)
+    seen = dossier.version
+    transitions.fire(dossier, "valider_adhesion", prefet(dossier))
+    login_as(prefet(dossier))
+    response = client.post(f"/dossiers/{dossier.id}/actions/declarer_sortie",
+                           data={"version": seen, "reason": "Retrait"}, follow_redirects=True)
+    assert "modifié entre-temps" in response.get_data(as_text=True)
+    db.session.refresh(dossier)
+    assert dossier.etat == E.ADHESION_VALIDEE
+
+
+def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app):
+    user = commune_user(dossier)
+    factories.deliberations(dossier)
+    transitions.fire(dossier, "demarrer_adhesion", user)
+    transitions.fire(dossier, "deposer_adhesion", user)
+    agent = prefet(dossier)
+    transitions.fire(dossier, "valider_adhesion", agent)
+    login_as(agent)
+    irreversible = client.get(f"/dossiers/{dossier.id}/actions/signer_adhesion").get_data(as_text=True)
+    assert "Cette action est définitive" in irreversible
+    today = transitions.today_in_paris()
+    response = client.post(
+        f"/dossiers/{dossier.id}/actions/signer_adhesion",
+        data={"version": dossier.version, "signature_date": today.isoformat(),
+              "signed_file": (io.BytesIO(pdf_bytes()), "convention-signee.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(dossier)
+    assert dossier.etat == E.ADHESION_SIGNEE and dossier.adhesion_signee_le == today
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Dans les délais" in page and 'id="echeance-cadre"' in page
+
+
+def test_signature_refused_keeps_no_file(client, login_as, dossier, app):
+    user = commune_user(dossier)
+    factories.deliberations(dossier)
+    for event in ("demarrer_adhesion", "deposer_adhesion"):
+        transitions.fire(dossier, event, user)
+    agent = prefet(dossier)
+    transitions.fire(dossier, "valider_adhesion", agent)
+    login_as(agent)
+    storage_dir = app.config.get("DOCUMENTS_DIR") or (app.instance_path + "/documents")
+    import os
+
+    def files():
+        return sum(len(names) for _, _, names in os.walk(storage_dir))
+
+    before = files()
+    page = client.post(
+        f"/dossiers/{dossier.id}/actions/signer_adhesion",
+        data={"version": dossier.version, "signature_date": date(2099, 1, 1).isoformat(),
+              "signed_file": (io.BytesIO(pdf_bytes()), "convention-signee.pdf")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "dans le futur" in page
+    assert files() == before
+    db.session.refresh(dossier)
+    assert dossier.etat == E.ADHESION_VALIDEE
+
+
+def test_actions_of_another_role_are_forbidden_and_out_of_scope_not_found(client, login_as, dossier):
+    login_as(commune_user(dossier))
+    assert client.post(f"/dossiers/{dossier.id}/actions/declarer_sortie",
+                       data={"version": dossier.version, "reason": "x"}).status_code == 403
+    assert client.get(f"/dossiers/{dossier.id}/actions/inconnue").status_code == 404
+    other = factories.dossier()
+    assert client.post(f"/dossiers/{other.id}/actions/demarrer_adhesion",
+                       data={"version": other.version}).status_code == 404
+
+
+def test_dossier_page_sql_does_not_grow(client, login_as, count_queries):
+    counts = []
+    for size in (1, 12):
+        dossier = factories.dossier([factories.commune() for _ in range(size)])
+        user = commune_user(dossier)
+        agent = prefet(dossier)
+        factories.deliberations(dossier)
+        for _ in range(size):
+            factories.document(dossier, "etude", "adhesion")
+        transitions.fire(dossier, "demarrer_adhesion", user)
+        transitions.fire(dossier, "deposer_adhesion", user)
+        for _ in range(size):
+            transitions.fire(dossier, "demander_complements_adhesion", agent, reason="encore")
+            transitions.fire(dossier, "redeposer_adhesion", user)
+        login_as(agent)
+        with count_queries() as counter:
+            assert client.get(f"/dossiers/{dossier.id}").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+
+
+def test_avenant_lifecycle(client, login_as, dossier):
+    user = commune_user(dossier)
+    agent = prefet(dossier)
+    dossier.etat = E.MISE_EN_OEUVRE
+    db.session.flush()
+    login_as(user)
+    response = client.post(f"/dossiers/{dossier.id}/avenants/nouveau", data={"objet": "Ajout de la fiche halles"})
+    assert response.status_code == 302
+    page = client.get(f"/dossiers/{dossier.id}/avenants/1").get_data(as_text=True)
+    assert "Ajoutez le projet d&#39;avenant" in page or "Ajoutez le projet d'avenant" in page
+    from app.dossiers.avenants import Avenant, AvenantEtat
+
+    avenant = Avenant.query.filter_by(dossier_id=dossier.id, numero=1).one()
+    factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
+    db.session.commit()
+    db.session.refresh(dossier)
+    response = client.post(f"/dossiers/{dossier.id}/avenants/1/actions/deposer", data={"version": dossier.version})
+    assert response.status_code == 302
+    login_as(agent)
+    db.session.refresh(dossier)
+    response = client.post(f"/dossiers/{dossier.id}/avenants/1/actions/demander_complements",
+                           data={"version": dossier.version, "reason": "Préciser le coût"})
+    assert response.status_code == 302
+    db.session.refresh(avenant)
+    assert avenant.etat == AvenantEtat.A_COMPLETER
+    events = [e.event for e in HistoryEntry.query.filter_by(dossier_id=dossier.id).order_by(HistoryEntry.id)]
+    assert events == ["avenant_cree", "avenant_deposer", "avenant_demander_complements"]
+    page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
+    assert "Avenant n° 1" in page

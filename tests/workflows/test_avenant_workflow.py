@@ -1,0 +1,92 @@
+"""The avenant machine: every event, allowed and refused, for each role in and out of scope."""
+from datetime import date
+
+import pytest
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.errors import DomainError
+from app.dossiers import avenant_service
+from app.dossiers.avenants import AvenantEtat as A
+from app.dossiers.models import DossierEtat as E
+from app.workflows.avenant import EVENTS
+from tests import factories
+from tests.workflows.test_dossier_workflow import ALL_ROLES, PORTEUR_ROLES, actor
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def signed_dossier():
+    dossier = factories.dossier()
+    dossier.etat = E.MISE_EN_OEUVRE
+    other = factories.dossier()
+    db.session.flush()
+    return dossier, other
+
+
+def new_avenant(dossier, with_draft=True, signed_pdf=False):
+    avenant = avenant_service.create_avenant(dossier, "Nouvelle fiche action", actor(Role.COMMUNE, dossier))
+    if with_draft:
+        factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
+    if signed_pdf:
+        factories.document(dossier, "convention_signee", "avenant", avenant_id=avenant.id)
+    return avenant
+
+
+def bring(avenant, dossier, state):
+    porteur, prefet = actor(Role.EPCI, dossier), actor(Role.PREFECTURE, dossier)
+    steps = {A.DEPOSE: [("deposer", porteur, {})],
+             A.A_COMPLETER: [("deposer", porteur, {}), ("demander_complements", prefet, {"reason": "x"})]}
+    for event, user, data in steps.get(state, []):
+        avenant_service.fire_avenant(avenant, event, user, today=TODAY, **data)
+    assert avenant.etat == state
+
+
+CASES = [
+    ("deposer", A.REDACTION, PORTEUR_ROLES, {}),
+    ("demander_complements", A.DEPOSE, [Role.PREFECTURE], {"reason": "Préciser"}),
+    ("redeposer", A.A_COMPLETER, PORTEUR_ROLES, {}),
+    ("signer", A.DEPOSE, [Role.PREFECTURE], {"signature_date": TODAY}),
+]
+
+
+def test_every_avenant_event_has_a_case():
+    assert {c[0] for c in CASES} == set(EVENTS)
+
+
+@pytest.mark.parametrize("event, start, allowed, data", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("role", ALL_ROLES, ids=[r.value for r in ALL_ROLES])
+def test_avenant_event_by_role(signed_dossier, event, start, allowed, data, role):
+    dossier, other = signed_dossier
+    avenant = new_avenant(dossier, signed_pdf=True)
+    bring(avenant, dossier, start)
+    if role in allowed:
+        with pytest.raises(DomainError, match="est réservé"):  # same role, another dossier
+            avenant_service.fire_avenant(avenant, event, actor(role, other), today=TODAY, **data)
+        avenant_service.fire_avenant(avenant, event, actor(role, dossier), today=TODAY, **data)
+        assert avenant.etat != start
+    else:
+        with pytest.raises(DomainError, match="est réservé"):
+            avenant_service.fire_avenant(avenant, event, actor(role, dossier), today=TODAY, **data)
+        assert avenant.etat == start
+
+
+def test_avenant_guards(signed_dossier):
+    dossier, _ = signed_dossier
+    avenant = new_avenant(dossier, with_draft=False)
+    with pytest.raises(DomainError, match="projet d'avenant"):
+        avenant_service.fire_avenant(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
+    factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
+    avenant_service.fire_avenant(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
+    with pytest.raises(DomainError, match="Joignez la convention signée"):
+        avenant_service.fire_avenant(avenant, "signer", actor(Role.PREFECTURE, dossier), today=TODAY,
+                                     signature_date=TODAY)
+    with pytest.raises(DomainError, match="n'est pas possible"):
+        avenant_service.fire_avenant(avenant, "redeposer", actor(Role.COMMUNE, dossier), today=TODAY)
+
+
+def test_no_avenant_before_the_cadre_is_signed():
+    dossier = factories.dossier()
+    with pytest.raises(DomainError, match="convention-cadre signée"):
+        avenant_service.create_avenant(dossier, "x", actor(Role.COMMUNE, dossier))
