@@ -87,6 +87,27 @@ def admin_only(actor: str) -> str:
     return OK if actor == "admin" else FORBIDDEN
 
 
+def porteurs_and_prefecture(actor: str) -> str:
+    """Uploading documents: the porteurs and the préfecture of the dossier; partners and the
+    ANCT see the dossier but may not add to it."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor in ("commune", "epci", "chef_de_projet", "prefecture"):
+        return OK
+    if actor in ("partenaire", "anct"):
+        return FORBIDDEN
+    return NOT_FOUND
+
+
+def stored_document_version(world: World):
+    from app.documents import services
+
+    return services.add_document(
+        world.dossier, type="autre", etape="adhesion", file_storage_or_bytes=b"\x89PNG\r\n\x1a\n",
+        filename="plan.png", user=None,
+    )
+
+
 @dataclass
 class Rule:
     url: Callable[[World], str]
@@ -106,6 +127,15 @@ RULES: dict[str, Rule] = {
     "referentiel.epcis": Rule(lambda w: "/epci", logged_in),
     "referentiel.epci": Rule(lambda w: f"/epci/{w.commune.epci_siren}", logged_in),
     "admin.users": Rule(lambda w: "/admin/utilisateurs", admin_only),
+    "documents.index": Rule(lambda w: f"/dossiers/{w.dossier.id}/documents", in_dossier_scope),
+    "documents.upload": Rule(lambda w: f"/dossiers/{w.dossier.id}/documents/nouveau", porteurs_and_prefecture),
+    "documents.new_version": Rule(
+        lambda w: f"/dossiers/{w.dossier.id}/documents/{stored_document_version(w).document_id}/versions",
+        porteurs_and_prefecture,
+    ),
+    "documents.download": Rule(
+        lambda w: f"/documents/versions/{stored_document_version(w).id}/telecharger", in_dossier_scope
+    ),
 }
 
 
