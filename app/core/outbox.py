@@ -78,7 +78,7 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["To"] = message.recipient
     email["Subject"] = message.subject
     # Date and Message-ID: their absence is a classic spam signal.
-    email["Date"] = formatdate(localtime=False)
+    email["Date"] = formatdate(usegmt=True)
     email["Message-ID"] = make_msgid(idstring=f"outbox-{message.id}", domain=_domain(sender))
     email.set_content(message.body)
     return email
