@@ -12,6 +12,7 @@ def navigation() -> list[dict]:
     items = [("dossiers.index", "Mes dossiers", None)]
     items.append(("referentiel.communes", "Communes", None))
     items.append(("referentiel.epcis", "Intercommunalités", None))
+    items.append(("help.parcours", "Aide", None))
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.users", "Utilisateurs", None))
     entries = []

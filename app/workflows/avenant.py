@@ -3,7 +3,7 @@
 rédaction → déposé → (à compléter → déposé)* → signé. Same strict settings and the
 same kind of guards as the dossier's machine.
 """
-from statemachine import State, StateMachine
+from statemachine import Event, State, StateMachine
 
 from app.dossiers.avenants import AvenantEtat as A
 from app.workflows.dossier import PORTEURS, PREFECTURE
@@ -37,10 +37,22 @@ class AvenantWorkflow(StateMachine):
     a_completer = State("À compléter", value=A.A_COMPLETER)
     signe = State("Signé", value=A.SIGNE, final=True)
 
-    deposer = redaction.to(depose, validators="guard")
-    demander_complements = depose.to(a_completer, validators="guard")
-    redeposer = a_completer.to(depose, validators="guard")
-    signer = depose.to(signe, validators="guard")
+    deposer = Event(
+        redaction.to(depose, validators="guard"),
+        name=EVENTS["deposer"][0],
+    )
+    demander_complements = Event(
+        depose.to(a_completer, validators="guard"),
+        name=EVENTS["demander_complements"][0],
+    )
+    redeposer = Event(
+        a_completer.to(depose, validators="guard"),
+        name=EVENTS["redeposer"][0],
+    )
+    signer = Event(
+        depose.to(signe, validators="guard"),
+        name=EVENTS["signer"][0],
+    )
 
     def guard(self, event: str, action: Action):
         check(event, action)

@@ -6,7 +6,7 @@ current state raises TransitionNotAllowed, exceptions propagate, and the state f
 updated atomically (never briefly empty, which an autoflush could write as NULL).
 Guards are validators that raise TransitionRefusee with the reason, in French.
 """
-from statemachine import State, StateMachine
+from statemachine import Event, State, StateMachine
 
 from app.auth.roles import Role
 from app.dossiers.models import DossierEtat as E
@@ -102,40 +102,85 @@ class DossierWorkflow(StateMachine):
     cloture = State("Clôturé", value=E.CLOTURE, final=True)
     sorti = State("Sorti du programme", value=E.SORTI, final=True)
 
-    demarrer_adhesion = labellise.to(adhesion_redaction, validators="guard")
-    deposer_adhesion = adhesion_redaction.to(adhesion_deposee, validators="guard")
-    demander_complements_adhesion = adhesion_deposee.to(adhesion_a_completer, validators="guard")
-    redeposer_adhesion = adhesion_a_completer.to(adhesion_deposee, validators="guard")
-    valider_adhesion = adhesion_deposee.to(adhesion_validee, validators="guard")
-    signer_adhesion = adhesion_validee.to(adhesion_signee, validators="guard")
-    demarrer_cadre = adhesion_signee.to(cadre_redaction, validators="guard")
-    deposer_cadre = cadre_redaction.to(cadre_deposee, validators="guard")
-    demander_complements_cadre = cadre_deposee.to(cadre_a_completer, validators="guard")
-    redeposer_cadre = cadre_a_completer.to(cadre_deposee, validators="guard")
-    valider_cadre = cadre_deposee.to(cadre_validee, validators="guard")
-    signer_cadre = cadre_validee.to(mise_en_oeuvre, validators="guard")
+    demarrer_adhesion = Event(
+        labellise.to(adhesion_redaction, validators="guard"),
+        name=EVENTS["demarrer_adhesion"][0],
+    )
+    deposer_adhesion = Event(
+        adhesion_redaction.to(adhesion_deposee, validators="guard"),
+        name=EVENTS["deposer_adhesion"][0],
+    )
+    demander_complements_adhesion = Event(
+        adhesion_deposee.to(adhesion_a_completer, validators="guard"),
+        name=EVENTS["demander_complements_adhesion"][0],
+    )
+    redeposer_adhesion = Event(
+        adhesion_a_completer.to(adhesion_deposee, validators="guard"),
+        name=EVENTS["redeposer_adhesion"][0],
+    )
+    valider_adhesion = Event(
+        adhesion_deposee.to(adhesion_validee, validators="guard"),
+        name=EVENTS["valider_adhesion"][0],
+    )
+    signer_adhesion = Event(
+        adhesion_validee.to(adhesion_signee, validators="guard"),
+        name=EVENTS["signer_adhesion"][0],
+    )
+    demarrer_cadre = Event(
+        adhesion_signee.to(cadre_redaction, validators="guard"),
+        name=EVENTS["demarrer_cadre"][0],
+    )
+    deposer_cadre = Event(
+        cadre_redaction.to(cadre_deposee, validators="guard"),
+        name=EVENTS["deposer_cadre"][0],
+    )
+    demander_complements_cadre = Event(
+        cadre_deposee.to(cadre_a_completer, validators="guard"),
+        name=EVENTS["demander_complements_cadre"][0],
+    )
+    redeposer_cadre = Event(
+        cadre_a_completer.to(cadre_deposee, validators="guard"),
+        name=EVENTS["redeposer_cadre"][0],
+    )
+    valider_cadre = Event(
+        cadre_deposee.to(cadre_validee, validators="guard"),
+        name=EVENTS["valider_cadre"][0],
+    )
+    signer_cadre = Event(
+        cadre_validee.to(mise_en_oeuvre, validators="guard"),
+        name=EVENTS["signer_cadre"][0],
+    )
     # The 18-month deadline runs from the adhésion's signature to the cadre's.
-    prolonger_delai = (
-        adhesion_signee.to.itself(validators="guard")
-        | cadre_redaction.to.itself(validators="guard")
-        | cadre_deposee.to.itself(validators="guard")
-        | cadre_a_completer.to.itself(validators="guard")
-        | cadre_validee.to.itself(validators="guard")
+    prolonger_delai = Event(
+        (
+            adhesion_signee.to.itself(validators="guard")
+            | cadre_redaction.to.itself(validators="guard")
+            | cadre_deposee.to.itself(validators="guard")
+            | cadre_a_completer.to.itself(validators="guard")
+            | cadre_validee.to.itself(validators="guard")
+        ),
+        name=EVENTS["prolonger_delai"][0],
     )
-    declarer_sortie = (
-        labellise.to(sorti, validators="guard")
-        | adhesion_redaction.to(sorti, validators="guard")
-        | adhesion_deposee.to(sorti, validators="guard")
-        | adhesion_a_completer.to(sorti, validators="guard")
-        | adhesion_validee.to(sorti, validators="guard")
-        | adhesion_signee.to(sorti, validators="guard")
-        | cadre_redaction.to(sorti, validators="guard")
-        | cadre_deposee.to(sorti, validators="guard")
-        | cadre_a_completer.to(sorti, validators="guard")
-        | cadre_validee.to(sorti, validators="guard")
-        | mise_en_oeuvre.to(sorti, validators="guard")
+    declarer_sortie = Event(
+        (
+            labellise.to(sorti, validators="guard")
+            | adhesion_redaction.to(sorti, validators="guard")
+            | adhesion_deposee.to(sorti, validators="guard")
+            | adhesion_a_completer.to(sorti, validators="guard")
+            | adhesion_validee.to(sorti, validators="guard")
+            | adhesion_signee.to(sorti, validators="guard")
+            | cadre_redaction.to(sorti, validators="guard")
+            | cadre_deposee.to(sorti, validators="guard")
+            | cadre_a_completer.to(sorti, validators="guard")
+            | cadre_validee.to(sorti, validators="guard")
+            | mise_en_oeuvre.to(sorti, validators="guard")
+        ),
+        name=EVENTS["declarer_sortie"][0],
     )
-    cloturer = mise_en_oeuvre.to(cloture, validators="guard")
+    cloturer = Event(
+        mise_en_oeuvre.to(cloture, validators="guard"),
+        name=EVENTS["cloturer"][0],
+    )
 
     def guard(self, event: str, action: Action):
         check(event, action)

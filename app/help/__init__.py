@@ -1,0 +1,1 @@
+"""Help pages: the lifecycles, drawn from the machines' own code."""
