@@ -1,0 +1,140 @@
+"""What a convention template is given: the parties, the dates, and the projet de territoire.
+
+The projet de territoire (diagnostic, axes stratégiques, fiches action and their financing)
+has no model yet. `convention_context` reads it with `getattr(dossier, …, None)` so that the
+feature that adds it only has to provide these attributes (or extend this function): the
+templates already print them, and "À compléter" while they are missing.
+"""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.auth.models import RoleGrant, User
+from app.auth.roles import Role
+from app.core.db import db
+from app.dossiers.models import Dossier
+from app.dossiers.transitions import today_in_paris
+
+KINDS = ("adhesion", "cadre")
+
+TITLES = {
+    "adhesion": "Convention d'adhésion au programme Petites villes de demain",
+    "cadre": "Convention-cadre Petites villes de demain valant opération de revitalisation "
+             "de territoire (ORT)",
+}
+
+SHORT_TITLES = {"adhesion": "Convention d'adhésion", "cadre": "Convention-cadre valant ORT"}
+
+# The national partners named in every convention; their representatives are local.
+PARTENAIRES = ("Banque des territoires", "Anah", "Cerema")
+
+# "le préfet de la Charente-Maritime": the article depends on the département (INSEE TNCC).
+# Codes absent here take "de" or "d'" (de Loir-et-Cher, d'Eure-et-Loir, de Paris, de Mayotte).
+ARTICLES = {
+    "de l'": "01 02 03 07 09 10 11 12 27 34 36 38 60 61 89 91",
+    "de la ": "16 17 19 2A 2B 21 23 24 26 31 33 42 43 44 48 50 51 52 53 55 57 58 70 72 73 74 "
+              "76 80 85 86 87 93 971 972 973",
+    "du ": "14 15 18 25 29 30 32 39 45 46 56 59 62 63 67 68 69 81 83 90 94 95",
+    "des ": "04 05 06 08 13 22 40 64 65 66 78 79 88 92",
+}
+ARTICLE_OF = {code: article for article, codes in ARTICLES.items() for code in codes.split()}
+
+
+def du_departement(code: str, nom: str) -> str:
+    """`17`, `Charente-Maritime` → `de la Charente-Maritime`; `59` → `du Nord`."""
+    if code in ARTICLE_OF:
+        return ARTICLE_OF[code] + nom
+    return f"d'{nom}" if nom[:1].lower() in "aeiouyéèêâîô" else f"de {nom}"
+
+
+@dataclass
+class Signataire:
+    """One signature block: who signs, for which party."""
+
+    partie: str
+    qualite: str
+    nom: str | None = None
+    note: str | None = None
+
+
+def chefs_de_projet(dossier: Dossier) -> list[str]:
+    """The names of the users who hold the chef de projet role on this dossier."""
+    rows = db.session.scalars(
+        select(User.nom)
+        .join(RoleGrant, RoleGrant.user_id == User.id)
+        .where(RoleGrant.role == Role.CHEF_DE_PROJET, RoleGrant.dossier_id == dossier.id,
+               RoleGrant.revoked_at.is_(None), User.active.is_(True), User.demo.is_(False))
+        .order_by(User.nom)
+    )
+    return list(dict.fromkeys(rows))
+
+
+def financing_summary(fiches) -> dict:
+    """The maquette financière: total cost and the amount of each financeur, over all fiches."""
+    par_financeur: dict[str, Decimal] = {}
+    cout_total = Decimal(0)
+    for fiche in fiches:
+        cout_total += Decimal(str(_get(fiche, "cout_total") or 0))
+        for ligne in _get(fiche, "financements") or ():
+            financeur = str(_get(ligne, "financeur") or "Financeur à préciser")
+            montant = Decimal(str(_get(ligne, "montant") or 0))
+            par_financeur[financeur] = par_financeur.get(financeur, Decimal(0)) + montant
+    finance = sum(par_financeur.values(), Decimal(0))
+    return {"cout_total": cout_total, "par_financeur": par_financeur, "finance": finance,
+            "reste": cout_total - finance}
+
+
+def _get(obj, name):
+    """Attribute or key: the fiches may be model rows or plain dicts."""
+    if isinstance(obj, dict):
+        return obj.get(name)
+    return getattr(obj, name, None)
+
+
+def convention_context(dossier: Dossier, kind: str, today: date | None = None) -> dict:
+    if kind not in KINDS:
+        raise ValueError(f"Type de convention inconnu : {kind}")
+    communes = dossier.communes
+    departement = dossier.departement
+    epci = dossier.epci
+    prefet = f"le préfet {du_departement(departement.code, departement.nom)}"
+    signed_on = dossier.adhesion_signee_le if kind == "adhesion" else dossier.cadre_signee_le
+
+    signataires = [
+        Signataire(f"Commune de {c.nom}", "Le maire", getattr(c, "maire", None)) for c in communes
+    ]
+    if epci is not None:
+        signataires.append(Signataire(epci.nom, "Le président", getattr(epci, "president", None)))
+    if kind == "cadre":
+        signataires.append(Signataire(
+            "Ville principale de l'intercommunalité", "Le maire",
+            note="Si elle n'est pas déjà signataire au titre des communes bénéficiaires.",
+        ))
+    signataires.append(Signataire("L'État", prefet[0].upper() + prefet[1:]))
+    note = "Partenaire signataire le cas échéant." if kind == "adhesion" else None
+    signataires += [Signataire(nom, "Son représentant", note=note) for nom in PARTENAIRES]
+
+    fiches = list(getattr(dossier, "fiches", None) or [])
+    return {
+        "kind": kind,
+        "title": TITLES[kind],
+        "short_title": SHORT_TITLES[kind],
+        "dossier": dossier,
+        "communes": communes,
+        "epci": epci,
+        "departement": departement,
+        "prefet": prefet,
+        "partenaires": PARTENAIRES,
+        "signataires": signataires,
+        "chefs_de_projet": chefs_de_projet(dossier),
+        "programme_end": date.fromisoformat(current_app.config["PROGRAMME_END"]),
+        "today": today or today_in_paris(),
+        "signed_on": signed_on,
+        "diagnostic": getattr(dossier, "diagnostic", None),
+        "axes": list(getattr(dossier, "axes", None) or []),
+        "fiches": fiches,
+        "maquette": financing_summary(fiches),
+    }
