@@ -122,6 +122,7 @@ RULES: dict[str, Rule] = {
     "auth.forgot_password": Rule(lambda w: "/mot-de-passe-oublie", public),
     "dossiers.index": Rule(lambda w: "/", logged_in),
     "dossiers.show": Rule(lambda w: f"/dossiers/{w.dossier.id}", in_dossier_scope),
+    "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),
     "referentiel.communes": Rule(lambda w: "/communes", logged_in),
     "referentiel.commune": Rule(lambda w: f"/communes/{w.commune.insee}", logged_in),
     "referentiel.epcis": Rule(lambda w: "/epci", logged_in),
