@@ -58,7 +58,7 @@ def largest_dossier(reference: str | None) -> Dossier:
         select(DossierCommune.dossier_id).group_by(DossierCommune.dossier_id)
         .order_by(func.count().desc(), DossierCommune.dossier_id).limit(1)
     )
-    return db.session.get(Dossier, dossier_id)
+    return db.session.get(Dossier, dossier_id) if dossier_id is not None else None
 
 
 def measure(dossier: Dossier, kind: str, runs: int) -> dict:
