@@ -14,6 +14,12 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def _real(model) -> int:
+    """Rows of the real geography: other tests' factories may have committed "Z…" codes."""
+    key = model.__mapper__.primary_key[0]
+    return db.session.scalar(select(func.count()).where(~key.startswith("Z")))
+
+
 def _counts() -> dict:
     return {model.__name__: _count(model) for model in TABLES}
 
@@ -27,8 +33,8 @@ def test_import_loads_plausible_counts_quickly(referentiel):
     assert counts["anciens codes"].created > 1500
     assert referentiel.result.anomalies == []
     assert referentiel.seconds < 30
-    assert _count(Commune) == counts["communes"].created
-    assert _count(Region) == 18 and _count(Departement) == 101
+    assert _real(Commune) == counts["communes"].created
+    assert _real(Region) == 18 and _real(Departement) == 101
 
 
 def test_communes_carry_departement_epci_population_and_search_key(referentiel):
