@@ -66,7 +66,7 @@ def chefs_de_projet(dossier: Dossier) -> list[str]:
         select(User.nom)
         .join(RoleGrant, RoleGrant.user_id == User.id)
         .where(RoleGrant.role == Role.CHEF_DE_PROJET, RoleGrant.dossier_id == dossier.id,
-               RoleGrant.revoked_at.is_(None), User.active.is_(True), User.demo.is_(False))
+               RoleGrant.revoked_at.is_(None), User.active.is_(True))
         .order_by(User.nom)
     )
     return list(dict.fromkeys(rows))
