@@ -19,7 +19,7 @@ PORT ?= 5000
 
 # WeasyPrint (PDF exports) needs Pango at import time; the test suites need a PostgreSQL 15
 # server (scripts/with-postgres) and Chromium (tests/browser).
-RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core graphviz
 TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql
 
 # Stamps: inside what they describe, so that deleting .venv or node_modules redoes the step.

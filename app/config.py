@@ -43,6 +43,8 @@ class Defaults:
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
     PAGE_SIZE = 25
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    # Archive the generated convention PDF at each submission (off in most tests: it is slow).
+    ARCHIVE_CONVENTIONS = True
     TIMEZONE = "Europe/Paris"
     LOCALE = "fr_FR"
     PROGRAMME_START = "2020-10-01"

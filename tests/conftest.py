@@ -56,6 +56,7 @@ def app(database_url, tmp_path_factory):
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "jalons.test",
         "MAIL_SERVER": None,
+        "ARCHIVE_CONVENTIONS": False,  # WeasyPrint at every submission: enabled where tested
     })
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     app.test_client_class = RequestClient

@@ -1,3 +1,78 @@
+"""`flask demo seed`: the demo data (demo mode only), idempotent and quick when already there."""
+import time
+from pathlib import Path
+
+import click
+from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.core.errors import DomainError
+from app.demo import services
+from app.demo.lifecycle import seed_lifecycle
+from app.dossiers.history import HistoryEntry
+from app.dossiers.models import Dossier, DossierEtat
+from app.dossiers.pvd_import import import_pvd
+from app.dossiers.transitions import today_in_paris
+from app.referentiel.models import Commune
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
+PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv"
+
+
+@demo_cli.command("seed")
+@click.option("--sans-historique", is_flag=True, help="Ne pas faire vivre les dossiers (comptes seulement).")
+def seed(sans_historique):
+    """Crée les comptes de démonstration et fait vivre les dossiers PVD (DEMO_MODE=1)."""
+    started = time.perf_counter()
+    try:
+        if not current_app.config["DEMO_MODE"]:
+            raise DomainError("Le mode démonstration n'est pas activé : définissez DEMO_MODE=1.")
+        if not db.session.scalar(select(func.count(Commune.insee))):
+            raise DomainError("Le référentiel est vide : lancez d'abord « flask referentiel import ».")
+        if not db.session.scalar(select(func.count(Dossier.id))):
+            click.echo("Import de la liste des Petites villes de demain…")
+            report = import_pvd(PVD_FILE)
+            db.session.commit()
+            click.echo(f"{report.dossiers} dossiers importés.")
+        accounts = services.seed_accounts()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+
+    if not sans_historique and not db.session.scalar(select(func.count(HistoryEntry.id))):
+        click.echo("Les dossiers prennent vie (conventions, instructions, signatures)…")
+        demo = {a.role: _user(a.email) for a, _ in accounts}
+        jonzac = db.session.scalar(select(Dossier.id).where(Dossier.reference == services.DEMO_DOSSIER))
+
+        def actors_for(dossier):
+            if dossier.departement_code != services.DEMO_DEPARTEMENT:
+                return {}
+            actors = {"prefecture": demo[Role.PREFECTURE]}
+            if dossier.id == jonzac:
+                actors["porteur"] = demo[Role.CHEF_DE_PROJET]
+            return actors
+
+        used = seed_lifecycle(
+            today_in_paris(), actors_for,
+            archive_for=lambda d: d.id == jonzac,
+            progress=lambda n, total: click.echo(f"  {n}/{total} dossiers"),
+        )
+        for scenario, count in sorted(used.items()):
+            click.echo(f"  {scenario} : {count}")
+
+    for account, action in accounts:
+        click.echo(f"Compte {account.role.label} : {account.email} ({action})")
+    click.echo(f"Mot de passe des comptes de démonstration : {current_app.config['DEMO_PASSWORD']}")
+    states = db.session.execute(select(Dossier.etat, func.count()).group_by(Dossier.etat)).all()
+    click.echo("Dossiers par étape : " + ", ".join(f"{e.label} {n}" for e, n in sorted(states, key=lambda r: r[0].value)))
+    click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")
+
+
+def _user(email):
+    from app.auth.models import User
+
+    return db.session.scalar(select(User).where(User.email == email))

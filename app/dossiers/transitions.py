@@ -7,6 +7,7 @@ It flushes, never commits.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -140,9 +141,19 @@ def _with_placeholders(action: Action, fields: tuple) -> Action:
     return replace(action, **filled)
 
 
+SUBMISSIONS = {"deposer_adhesion": "adhesion", "redeposer_adhesion": "adhesion",
+               "deposer_cadre": "cadre", "redeposer_cadre": "cadre"}
+
+
 def fire(dossier: Dossier, event: str, user, *, expected_version: int | None = None,
-         today: date | None = None, at: datetime | None = None, **data) -> history.HistoryEntry:
-    """Fire `event` as `user`; raise DomainError (ConflictError) with the reason if refused."""
+         today: date | None = None, at: datetime | None = None, archive: bool | None = None,
+         **data) -> history.HistoryEntry:
+    """Fire `event` as `user`; raise DomainError (ConflictError) with the reason if refused.
+
+    At each submission the convention generated from the dossier's data is archived as a
+    document version, its hash in the history row (`archive`, default from the setting
+    ARCHIVE_CONVENTIONS, turns that off for bulk imports and most tests).
+    """
     if event not in EVENTS:
         raise DomainError("Cette action n'existe pas.")
     if expected_version is not None and dossier.version != expected_version:
@@ -161,13 +172,23 @@ def fire(dossier: Dossier, event: str, user, *, expected_version: int | None = N
     except TransitionRefusee as refusal:
         raise DomainError(str(refusal)) from None
     details = _record_dates(dossier, event, action)
+    archived = None
+    if event in SUBMISSIONS and (current_app.config["ARCHIVE_CONVENTIONS"] if archive is None else archive):
+        from app.conventions.services import archive_convention  # documents import this module
+
+        archived = archive_convention(dossier, SUBMISSIONS[event], user)
+        details["projet_archive"] = {"version_id": archived.id, "sha256": archived.sha256}
     acting_role = min((r for r in roles if r in allowed_roles), key=lambda r: r.value, default=None)
     try:
         return history.append(
             dossier, event=event, label=label, from_state=before, to_state=dossier.etat,
-            user=user, role=acting_role, reason=action.reason, details=details, at=at,
+            user=user, role=acting_role, reason=action.reason, details=details or None, at=at,
         )
     except StaleDataError:
+        if archived is not None:
+            from app.documents.services import discard_file
+
+            discard_file(archived.storage_key)
         raise ConflictError(CONFLICT) from None
 
 
