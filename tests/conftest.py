@@ -15,6 +15,8 @@ from sqlalchemy import event
 from app import create_app
 from app.core.db import db
 from tests import factories
+from tests.fixtures_referentiel import referentiel  # noqa: F401  (the real geography, on demand)
+from tests.mail_fixtures import closed_smtp_port, smtp_server  # noqa: F401  (a real SMTP server)
 
 
 class BoundSession(FlaskSession):
@@ -95,6 +97,20 @@ def _transaction(request, app):
             if outer.is_active:
                 outer.rollback()
             connection.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch):
+    """scrypt is slow by design and tests hash many passwords; checking reads the method from
+    the stored hash, so verification is unchanged."""
+    from functools import partial
+
+    from werkzeug.security import generate_password_hash
+
+    monkeypatch.setattr(
+        "app.auth.models.generate_password_hash",
+        partial(generate_password_hash, method="pbkdf2:sha256:1000"),
+    )
 
 
 @pytest.fixture

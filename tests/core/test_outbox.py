@@ -4,7 +4,6 @@ from datetime import timedelta
 from app.core.db import db
 from app.core.formatting import utcnow
 from app.core.outbox import MAX_ATTEMPTS, OutboxMessage, queue_mail, send_pending
-from tests.mail_fixtures import closed_smtp_port, smtp_server  # noqa: F401  (fixtures)
 
 
 def queue(app, recipient="maire@commune-test.fr", subject="Jalons : essai") -> OutboxMessage:

@@ -7,7 +7,6 @@ from app.core.db import db
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.referentiel.models import CodeHistorique, Commune
 from tests import factories
-from tests.fixtures_referentiel import referentiel  # noqa: F401  (the session's real import)
 
 PVD_CSV = str(Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv")
 HEADER = "id_pvd,insee_com,lib_com,insee_dep,lib_dep,lib_reg,pop,siren_epci,lib_epci\n"

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from app.referentiel.source import FILES, default_source
-from tests.fixtures_referentiel import referentiel  # noqa: F401  (the session's real import)
 
 REAL_SOURCE = default_source(Path(__file__).resolve().parents[2])
 
