@@ -99,6 +99,29 @@ def porteurs_and_prefecture(actor: str) -> str:
     return NOT_FOUND
 
 
+def porteurs_only(actor: str) -> str:
+    """Drafting and submitting: the commune, the EPCI and the chef de projet of the dossier."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor in ("commune", "epci", "chef_de_projet"):
+        return OK
+    if actor in ("prefecture", "partenaire", "anct"):
+        return FORBIDDEN
+    return NOT_FOUND
+
+
+def avenant_of(world: World) -> int:
+    """An avenant of the world's dossier (rows made directly: its lifecycle is tested elsewhere)."""
+    from app.core.db import db
+    from app.dossiers.avenants import Avenant
+
+    if not world.dossier.avenants:
+        db.session.add(Avenant(dossier_id=world.dossier.id, numero=1, objet="Fiche action des halles"))
+        db.session.flush()
+        db.session.refresh(world.dossier)
+    return world.dossier.avenants[0].numero
+
+
 def stored_document_version(world: World):
     from app.documents import services
 
@@ -120,14 +143,34 @@ RULES: dict[str, Rule] = {
     "auth.login": Rule(lambda w: "/connexion", public),
     "auth.logout": Rule(lambda w: "/deconnexion", logged_in, "POST"),
     "auth.forgot_password": Rule(lambda w: "/mot-de-passe-oublie", public),
+    "auth.reset_password": Rule(lambda w: "/mot-de-passe/jeton-invalide", public),
+    "auth.accept_invitation": Rule(lambda w: "/invitation/jeton-invalide", public),
+    "auth.change_password": Rule(lambda w: "/mon-compte/mot-de-passe", logged_in),
     "dossiers.index": Rule(lambda w: "/", logged_in),
     "dossiers.show": Rule(lambda w: f"/dossiers/{w.dossier.id}", in_dossier_scope),
+    "dossiers.act": Rule(lambda w: f"/dossiers/{w.dossier.id}/actions/demarrer_adhesion", porteurs_only),
+    "dossiers.new_avenant": Rule(lambda w: f"/dossiers/{w.dossier.id}/avenants/nouveau", porteurs_only),
+    "dossiers.avenant": Rule(lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}", in_dossier_scope),
+    "dossiers.avenant_act": Rule(
+        lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}/actions/deposer", porteurs_only
+    ),
+    "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
+    "help.diagram": Rule(lambda w: "/aide/parcours/dossier.svg", logged_in),
     "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),
     "referentiel.communes": Rule(lambda w: "/communes", logged_in),
     "referentiel.commune": Rule(lambda w: f"/communes/{w.commune.insee}", logged_in),
     "referentiel.epcis": Rule(lambda w: "/epci", logged_in),
     "referentiel.epci": Rule(lambda w: f"/epci/{w.commune.epci_siren}", logged_in),
     "admin.users": Rule(lambda w: "/admin/utilisateurs", admin_only),
+    "admin.user": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}", admin_only),
+    "admin.invite": Rule(lambda w: "/admin/utilisateurs/inviter", admin_only),
+    "admin.resend_invitation": Rule(
+        lambda w: f"/admin/utilisateurs/{w.admin_target.id}/invitation", admin_only, "POST"
+    ),
+    "admin.grant_role": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}/roles/nouveau", admin_only),
+    "admin.revoke_grant": Rule(lambda w: f"/admin/roles/{w.admin_target.grants[0].id}/retirer", admin_only),
+    "admin.deactivate": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}/desactiver", admin_only, "POST"),
+    "admin.reactivate": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}/reactiver", admin_only, "POST"),
     "documents.index": Rule(lambda w: f"/dossiers/{w.dossier.id}/documents", in_dossier_scope),
     "documents.upload": Rule(lambda w: f"/dossiers/{w.dossier.id}/documents/nouveau", porteurs_and_prefecture),
     "documents.new_version": Rule(
