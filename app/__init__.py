@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.core.cli import register_cli
     from app.core.context import register_context
     from app.documents.views import bp as documents_bp
-    from app.dossiers import actions, avenant_views, views  # noqa: F401  (their routes join the blueprint)
+    from app.dossiers import actions, avenant_views, views, workspace  # noqa: F401  (their routes join the blueprint)
     from app.dossiers.blueprint import bp as dossiers_bp
     from app.help.views import bp as help_bp
     from app.referentiel.views import bp as referentiel_bp

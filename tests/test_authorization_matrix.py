@@ -110,6 +110,13 @@ def porteurs_only(actor: str) -> str:
     return NOT_FOUND
 
 
+def prefecture_only(actor: str) -> str:
+    """The préfecture's workspace: its own département's dossiers, whatever they are."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor.startswith("prefecture") else FORBIDDEN
+
+
 def avenant_of(world: World) -> int:
     """An avenant of the world's dossier (rows made directly: its lifecycle is tested elsewhere)."""
     from app.core.db import db
@@ -154,6 +161,7 @@ RULES: dict[str, Rule] = {
     "dossiers.avenant_act": Rule(
         lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}/actions/deposer", porteurs_only
     ),
+    "dossiers.workspace": Rule(lambda w: "/instruction", prefecture_only),
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
     "help.diagram": Rule(lambda w: "/aide/parcours/dossier.svg", logged_in),
     "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),

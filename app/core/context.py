@@ -10,6 +10,8 @@ def navigation() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = [("dossiers.index", "Mes dossiers", None)]
+    if current_user.has_role(Role.PREFECTURE):
+        items.append(("dossiers.workspace", "Instruction", None))
     items.append(("referentiel.communes", "Communes", None))
     items.append(("referentiel.epcis", "Intercommunalités", None))
     items.append(("help.parcours", "Aide", None))

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
+from app.core.formatting import utcnow
 from app.documents.models import DocumentType, Etape
 from app.documents.services import add_document
 from app.dossiers.echeance import add_months
@@ -61,7 +62,8 @@ class Walker:
         return self.day
 
     def fire(self, event: str, who: str, **data):
-        at = datetime.combine(self.day, time(9 + self.rng.randint(0, 8), self.rng.randint(0, 59)))
+        at = datetime.combine(self.day, time(8 + self.rng.randint(0, 8), self.rng.randint(0, 59)))
+        at = min(at, utcnow() - timedelta(minutes=1))  # today's steps happened this morning at the latest
         fire(self.dossier, event, self.actors.get(who), today=self.day, at=at,
              archive=self.archive, **data)
 
@@ -74,7 +76,10 @@ class Walker:
             self.document(DocumentType.DELIBERATION, etape, code)
 
     def adhesion(self, until: E = E.ADHESION_SIGNEE):
-        start = date(2020, 12, 1) + timedelta(days=int(self.rng.betavariate(1.3, 2.6) * 640))
+        if until == E.ADHESION_SIGNEE:
+            start = date(2020, 12, 1) + timedelta(days=int(self.rng.betavariate(1.3, 2.6) * 640))
+        else:  # the last adhésions still in instruction were submitted in the past weeks
+            start = self.today - timedelta(days=self.rng.randint(40, 110))
         self.day = start
         self.fire("demarrer_adhesion", "porteur")
         self.wait(10, 45)

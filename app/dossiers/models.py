@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.formatting import utcnow
+from app.dossiers.echeance import statut
 from app.referentiel.models import Commune, Departement, Epci
 
 
@@ -103,6 +104,12 @@ class Dossier(db.Model):
 
     def __str__(self):
         return self.nom
+
+    def statut_echeance(self, today: date):
+        """The 18-month status (app/dossiers/echeance.py); none once the dossier left unsigned."""
+        if self.cadre_signee_le is None and self.etat in (DossierEtat.SORTI, DossierEtat.CLOTURE):
+            return None
+        return statut(self.echeance_cadre, self.cadre_signee_le, today)
 
     # --- who sees what -------------------------------------------------------------
     @classmethod

@@ -1,25 +1,53 @@
 """The home list: the dossiers a user sees, searched and filtered, one page at a time."""
-from sqlalchemy import or_, select
+from datetime import date
+
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
+from app.dossiers.echeance import StatutEcheance as S, open_bounds
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.referentiel.models import Commune, Departement
+from app.referentiel.text import search_key
+
+CLOSED = (DossierEtat.SORTI, DossierEtat.CLOTURE)
 
 
-def search_dossiers(user, q: str = "", departement: str = "", etat: str = ""):
+def open_rule():
+    """Dossiers the 18-month rule is running for: adhésion signed, cadre not yet, still in."""
+    return and_(Dossier.echeance_cadre.is_not(None), Dossier.cadre_signee_le.is_(None),
+                Dossier.etat.not_in(CLOSED))
+
+
+def echeance_condition(status: S, today: date):
+    """SQL for "the dossier's 18-month status is `status` today" (app/dossiers/echeance.py)."""
+    if status == S.RESPECTEE:
+        return Dossier.cadre_signee_le <= Dossier.echeance_cadre
+    if status == S.SIGNEE_HORS_DELAI:
+        return Dossier.cadre_signee_le > Dossier.echeance_cadre
+    low, high = open_bounds(status, today)
+    conditions = [open_rule()]
+    if low is not None:
+        conditions.append(Dossier.echeance_cadre >= low)
+    if high is not None:
+        conditions.append(Dossier.echeance_cadre < high)
+    return and_(*conditions)
+
+
+def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", echeance: str = "",
+                    today: date | None = None):
     stmt = Dossier.visible_to(user)
     q = (q or "").strip()
     if q:
-        like = f"%{q.lower()}%"
+        # Accents and case ignored, through the communes' search keys (app/referentiel/text.py).
+        key = search_key(q)
         matching = (
             select(DossierCommune.dossier_id)
             .join(Commune, Commune.insee == DossierCommune.commune_insee)
-            .where(or_(db.func.lower(Commune.nom).like(like), Commune.insee == q))
+            .where(or_(Commune.nom_recherche.contains(key, autoescape=True) if key else false(),
+                       Commune.insee == q.upper()))
         )
-        stmt = stmt.where(
-            or_(db.func.lower(Dossier.nom).like(like), Dossier.reference == q, Dossier.id.in_(matching))
-        )
+        stmt = stmt.where(or_(Dossier.reference == q, Dossier.id.in_(matching)))
     if departement:
         stmt = stmt.where(Dossier.departement_code == departement)
     if etat:
@@ -27,6 +55,8 @@ def search_dossiers(user, q: str = "", departement: str = "", etat: str = ""):
             stmt = stmt.where(Dossier.etat == DossierEtat(etat))
         except ValueError:
             pass  # an unknown state in the URL filters nothing rather than failing
+    if echeance and echeance in S._value2member_map_:
+        stmt = stmt.where(echeance_condition(S(echeance), today))
     return stmt.options(
         selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune),
         selectinload(Dossier.epci),

@@ -9,7 +9,7 @@ from app.documents.models import Document
 from app.documents.services import UPLOADERS
 from app.dossiers.avenants import Avenant
 from app.dossiers.blueprint import bp
-from app.dossiers.echeance import statut
+from app.dossiers.echeance import StatutEcheance
 from app.dossiers.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.dossiers.presentation import NEXT_STEP
@@ -21,8 +21,10 @@ from app.workflows.dossier import PORTEURS
 @bp.route("/")
 def index():
     args = request.args
+    today = today_in_paris()
     stmt = search_dossiers(
-        current_user, args.get("q", ""), args.get("departement", ""), args.get("etat", "")
+        current_user, args.get("q", ""), args.get("departement", ""), args.get("etat", ""),
+        args.get("echeance", ""), today,
     )
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
     return render_template(
@@ -30,6 +32,8 @@ def index():
         page=page,
         departements=departements_for(current_user),
         etats=list(DossierEtat),
+        statuts=list(StatutEcheance),
+        today=today,
     )
 
 
@@ -72,7 +76,7 @@ def show(dossier_id):
         can_upload=not roles.isdisjoint(UPLOADERS),
         can_propose_avenant=dossier.etat == DossierEtat.MISE_EN_OEUVRE and not roles.isdisjoint(PORTEURS),
         next_step=NEXT_STEP[dossier.etat],
-        statut_echeance=statut(dossier.echeance_cadre, dossier.cadre_signee_le, today),
+        statut_echeance=dossier.statut_echeance(today),
         choices=available_actions(dossier, current_user, today=today, roles=roles),
         timeline=timeline,
         documents=documents,

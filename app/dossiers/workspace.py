@@ -1,0 +1,70 @@
+"""The préfecture's workspace: what waits for instruction, what nears the 18-month deadline,
+what happened lately — for the dossiers of its département(s)."""
+from datetime import date
+
+from flask import abort, render_template
+from flask_login import current_user
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.roles import Role
+from app.core.db import db
+from app.dossiers.avenants import Avenant, AvenantEtat
+from app.dossiers.blueprint import bp
+from app.dossiers.echeance import StatutEcheance as S, add_months
+from app.dossiers.history import HistoryEntry
+from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
+from app.dossiers.queries import echeance_condition, open_rule
+from app.dossiers.transitions import today_in_paris
+
+WAITING = {E.ADHESION_DEPOSEE: Dossier.adhesion_deposee_le, E.CADRE_DEPOSEE: Dossier.cadre_deposee_le}
+
+
+def deadline_counts(scope, today: date) -> dict:
+    """How many open dossiers of the scope are in each countdown status: one statement."""
+    statuses = [S.DEPASSEE, S.MOINS_1_MOIS, S.MOINS_3_MOIS, S.MOINS_6_MOIS, S.DANS_LES_DELAIS]
+    row = db.session.execute(
+        select(*(func.coalesce(func.sum(case((echeance_condition(s, today), 1), else_=0)), 0)
+                 for s in statuses)).where(scope)
+    ).one()
+    return dict(zip(statuses, row))
+
+
+@bp.route("/instruction")
+def workspace():
+    if not current_user.has_role(Role.PREFECTURE):
+        abort(403)
+    scope = Dossier.role_conditions(current_user)[Role.PREFECTURE]
+    today = today_in_paris()
+    load = (selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune),)
+    deposited = case(*((Dossier.etat == etat, column) for etat, column in WAITING.items()))
+    waiting = db.session.execute(
+        select(Dossier, deposited.label("depose_le"))
+        .where(scope, Dossier.etat.in_(WAITING))
+        .options(*load)
+        .order_by(deposited, Dossier.id)
+    ).all()
+    avenants = db.session.execute(
+        select(Avenant, Dossier)
+        .join(Dossier, Dossier.id == Avenant.dossier_id)
+        .where(scope, Avenant.etat == AvenantEtat.DEPOSE)
+        .order_by(Avenant.depose_le)
+    ).all()
+    near = db.session.scalars(
+        select(Dossier)
+        .where(scope, open_rule(), Dossier.echeance_cadre < add_months(today, 6))
+        .options(*load)
+        .order_by(Dossier.echeance_cadre, Dossier.id)
+    ).all()
+    activity = db.session.execute(
+        select(HistoryEntry, Dossier.nom)
+        .join(Dossier, Dossier.id == HistoryEntry.dossier_id)
+        .where(scope)
+        .options(selectinload(HistoryEntry.user))
+        .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
+        .limit(15)
+    ).all()
+    return render_template(
+        "dossiers/workspace.html", today=today, waiting=waiting, avenants=avenants, near=near,
+        activity=activity, counts=deadline_counts(scope, today),
+    )

@@ -1,0 +1,87 @@
+"""The préfecture's workspace and the 18-month filter of the lists."""
+from datetime import timedelta
+
+import re
+
+import pytest
+
+from app.auth.roles import Role
+from app.dossiers.echeance import StatutEcheance as S, add_months
+from app.dossiers.models import DossierEtat as E
+from app.dossiers.transitions import today_in_paris
+from tests import factories
+
+
+@pytest.fixture
+def departement_with_deadlines():
+    today = today_in_paris()
+    dep = factories.departement()
+    epci = factories.epci()
+
+    def make(nom, etat, **dates):
+        return factories.dossier([factories.commune(dep, epci, nom=nom)], etat=etat, **dates)
+
+    return dep, {
+        "depassee": make("Ville-Dépassée", E.CADRE_REDACTION, adhesion_signee_le=add_months(today, -20),
+                         echeance_cadre=today - timedelta(days=3)),
+        "un_mois": make("Ville-Un-Mois", E.CADRE_REDACTION, adhesion_signee_le=add_months(today, -18),
+                        echeance_cadre=today + timedelta(days=10)),
+        "loin": make("Ville-Loin", E.ADHESION_SIGNEE, adhesion_signee_le=today,
+                     echeance_cadre=add_months(today, 18)),
+        "signee": make("Ville-Signée", E.MISE_EN_OEUVRE, adhesion_signee_le=add_months(today, -30),
+                       echeance_cadre=add_months(today, -12), cadre_signee_le=add_months(today, -14)),
+        "sortie": make("Ville-Sortie", E.SORTI, adhesion_signee_le=add_months(today, -30),
+                       echeance_cadre=add_months(today, -12)),
+        "deposee_ancienne": make("Ville-Ancienne", E.CADRE_DEPOSEE, adhesion_signee_le=add_months(today, -10),
+                                 echeance_cadre=add_months(today, 8), cadre_deposee_le=today - timedelta(days=40)),
+        "deposee_recente": make("Ville-Récente", E.ADHESION_DEPOSEE, adhesion_deposee_le=today - timedelta(days=2)),
+    }
+
+
+def test_list_filters_on_the_18_month_status(client, login_as, departement_with_deadlines):
+    dep, d = departement_with_deadlines
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    page = client.get("/?echeance=depassee").get_data(as_text=True)
+    assert "Ville-Dépassée" in page and "Ville-Sortie" not in page and "Ville-Un-Mois" not in page
+    page = client.get("/?echeance=moins_1_mois").get_data(as_text=True)
+    assert "Ville-Un-Mois" in page and "Ville-Dépassée" not in page
+    page = client.get("/?echeance=respectee").get_data(as_text=True)
+    assert "Ville-Signée" in page and "Ville-Loin" not in page
+    page = client.get("/").get_data(as_text=True)
+    assert "Échéance dépassée" in page and "Délai respecté" in page
+
+
+def test_workspace_shows_waiting_oldest_first_deadlines_and_counts(client, login_as, departement_with_deadlines):
+    dep, d = departement_with_deadlines
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    page = client.get("/instruction").get_data(as_text=True)
+    waiting = page[page.index('id="en-attente"'):page.index('id="titre-proches"')]
+    assert waiting.index("Ville-Ancienne") < waiting.index("Ville-Récente")
+    assert "40 jours" in waiting and "2 jours" in waiting
+    near = page[page.index('id="echeances-proches"'):]
+    assert near.index("Ville-Dépassée") < near.index("Ville-Un-Mois")
+    assert "Ville-Loin" not in near.split('id="activite"')[0] and "Ville-Sortie" not in near
+    counts = page[page.index('id="compteurs-echeance"'):page.index('id="titre-attente"')]
+    # dépassée, moins d'1 mois, moins de 3, moins de 6, dans les délais (Loin and Ancienne);
+    # the signed and the withdrawn dossiers are not counted.
+    assert [int(n) for n in re.findall(r">(\d+)</a>", counts)] == [1, 1, 0, 0, 2]
+
+
+def test_workspace_is_for_the_prefecture(client, login_as):
+    login_as(Role.ANCT)
+    assert client.get("/instruction").status_code == 403
+
+
+def test_workspace_sql_does_not_grow(client, login_as, count_queries):
+    counts = []
+    for size in (2, 25):
+        dep = factories.departement()
+        for n in range(size):
+            dossier = factories.dossier([factories.commune(dep)], etat=E.CADRE_DEPOSEE,
+                                        cadre_deposee_le=today_in_paris(),
+                                        echeance_cadre=today_in_paris() + timedelta(days=n))
+        login_as(Role.PREFECTURE, departement_code=dep.code)
+        with count_queries() as counter:
+            assert client.get("/instruction").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
