@@ -16,6 +16,7 @@ def register_error_pages(app):
             return render_template(template, error=error), code
         return handler
 
+    app.register_error_handler(400, page(400, "errors/400.html"))  # a refused CSRF token, too
     app.register_error_handler(403, page(403, "errors/403.html"))
     app.register_error_handler(404, page(404, "errors/404.html"))
     app.register_error_handler(413, page(413, "errors/413.html"))

@@ -60,6 +60,7 @@ def test_csrf_token_is_required_when_csrf_is_on(tmp_path, app):
     ]:
         response = client.post(url, data=data)
         assert response.status_code == 400, url
+        assert "Demande non valide" in response.get_data(as_text=True)  # in French, in DSFR
 
 
 def test_changing_the_password_ends_the_other_sessions_but_not_this_one(app, client):
