@@ -84,3 +84,20 @@ def test_audit_verify_passes_on_an_intact_history(dossier_with_history, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "Historique intègre" in result.output
+
+
+def test_submission_archives_the_generated_convention_with_its_hash(app, monkeypatch):
+    from app.documents.models import Document, DocumentType, DocumentVersion
+
+    monkeypatch.setitem(app.config, "ARCHIVE_CONVENTIONS", True)
+    dossier = factories.dossier()
+    porteur = factories.user_with_role(Role.EPCI, epci_siren=dossier.epci_siren)
+    factories.deliberations(dossier)
+    transitions.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
+    entry = transitions.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
+    archived = entry.details_dict["projet_archive"]
+    version = db.session.get(DocumentVersion, archived["version_id"])
+    assert version.generated and version.sha256 == archived["sha256"]
+    assert version.content_type == "application/pdf"
+    document = db.session.get(Document, version.document_id)
+    assert document.type == DocumentType.PROJET_CONVENTION and document.etape.value == "adhesion"
