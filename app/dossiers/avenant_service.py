@@ -13,7 +13,7 @@ from app.dossiers.models import Dossier, DossierEtat
 from app.dossiers.transitions import CONFLICT, today_in_paris
 from app.workflows import avenant as workflow
 from app.workflows.dossier import PORTEURS
-from app.workflows.guards import Action, TransitionRefusee
+from app.workflows.guards import Action, TransitionRefusee, acting_role
 
 
 def create_avenant(dossier: Dossier, objet: str, user) -> Avenant:
@@ -31,7 +31,7 @@ def create_avenant(dossier: Dossier, objet: str, user) -> Avenant:
     history.append(
         dossier, event="avenant_cree", label=f"Avenant n° {numero} en rédaction", avenant_id=avenant.id,
         from_state=dossier.etat, to_state=dossier.etat, user=user,
-        role=min((r for r in roles if r in PORTEURS), key=lambda r: r.value), reason=avenant.objet,
+        role=acting_role(roles, PORTEURS), reason=avenant.objet,
     )
     return avenant
 
@@ -94,7 +94,7 @@ def fire_avenant(avenant: Avenant, event: str, user, *, expected_version: int | 
         return history.append(
             dossier, event=f"avenant_{event}", label=f"{label} n° {avenant.numero}",
             avenant_id=avenant.id, from_state=before, to_state=avenant.etat, user=user,
-            role=min((r for r in action.roles if r in allowed), key=lambda r: r.value),
+            role=acting_role(action.roles, allowed),
             reason=action.reason, details=details,
         )
     except StaleDataError:

@@ -19,7 +19,7 @@ from app.dossiers import history
 from app.dossiers.echeance import echeance
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.workflows.dossier import EVENTS, IRREVERSIBLE, DossierWorkflow, check
-from app.workflows.guards import Action, TransitionRefusee
+from app.workflows.guards import Action, TransitionRefusee, acting_role
 
 CONFLICT = (
     "Ce dossier a été modifié entre-temps par une autre personne. "
@@ -178,11 +178,10 @@ def fire(dossier: Dossier, event: str, user, *, expected_version: int | None = N
 
         archived = archive_convention(dossier, SUBMISSIONS[event], user)
         details["projet_archive"] = {"version_id": archived.id, "sha256": archived.sha256}
-    acting_role = min((r for r in roles if r in allowed_roles), key=lambda r: r.value, default=None)
     try:
         return history.append(
             dossier, event=event, label=label, from_state=before, to_state=dossier.etat,
-            user=user, role=acting_role, reason=action.reason, details=details or None, at=at,
+            user=user, role=acting_role(roles, allowed_roles), reason=action.reason, details=details or None, at=at,
         )
     except StaleDataError:
         if archived is not None:

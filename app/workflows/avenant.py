@@ -7,7 +7,9 @@ from statemachine import Event, State, StateMachine
 
 from app.dossiers.avenants import AvenantEtat as A
 from app.workflows.dossier import PORTEURS, PREFECTURE
-from app.workflows.guards import Action, TransitionRefusee, require_reason, require_roles, require_signature
+from app.workflows.guards import (
+    Action, TransitionRefusee, check_event, require_reason, require_signature,
+)
 
 
 def _require_draft(action: Action) -> None:
@@ -25,10 +27,7 @@ IRREVERSIBLE = {"signer"}
 
 
 def check(event: str, action: Action) -> None:
-    label, roles, checks = EVENTS[event]
-    require_roles(action, roles, label)
-    for rule in checks:
-        rule(action)
+    check_event(EVENTS, event, action)
 
 
 class AvenantWorkflow(StateMachine):

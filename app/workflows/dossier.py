@@ -11,7 +11,7 @@ from statemachine import Event, State, StateMachine
 from app.auth.roles import Role
 from app.dossiers.models import DossierEtat as E
 from app.workflows.guards import (
-    Action, TransitionRefusee, require_reason, require_roles, require_signature,
+    Action, TransitionRefusee, check_event, require_reason, require_signature,
 )
 
 PORTEURS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET})
@@ -81,10 +81,7 @@ IRREVERSIBLE = {"signer_adhesion", "signer_cadre", "declarer_sortie", "cloturer"
 
 def check(event: str, action: Action) -> None:
     """Raise TransitionRefusee if `action` may not fire `event` (state aside)."""
-    label, roles, checks = EVENTS[event]
-    require_roles(action, roles, label)
-    for rule in checks:
-        rule(action)
+    check_event(EVENTS, event, action)
 
 
 class DossierWorkflow(StateMachine):

@@ -51,3 +51,19 @@ def require_signature(action: Action) -> None:
         )
     if not action.signed_document:
         raise TransitionRefusee("Joignez la convention signée (PDF) avant d'enregistrer la signature.")
+
+
+def check_event(events: dict, event: str, action: Action) -> None:
+    """Raise TransitionRefusee if `action` may not fire `event` of a machine (state aside).
+
+    `events` maps each event to (label, roles allowed, extra checks).
+    """
+    label, roles, checks = events[event]
+    require_roles(action, roles, label)
+    for rule in checks:
+        rule(action)
+
+
+def acting_role(roles, allowed):
+    """The role an actor holding several acts in (recorded in the history): a stable choice."""
+    return min((r for r in roles if r in allowed), key=lambda r: r.value, default=None)
