@@ -33,12 +33,3 @@ def require_role(*roles):
             return view(*args, **kwargs)
         return wrapped
     return decorator
-
-
-def get_or_404(model, ident):
-    from app.core.db import db
-
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
