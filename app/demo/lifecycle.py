@@ -61,15 +61,18 @@ class Walker:
         self.day = min(self.day + timedelta(days=self.rng.randint(low, high)), self.today)
         return self.day
 
-    def fire(self, event: str, who: str, **data):
+    def moment(self) -> datetime:
         at = datetime.combine(self.day, time(8 + self.rng.randint(0, 8), self.rng.randint(0, 59)))
-        at = min(at, utcnow() - timedelta(minutes=1))  # today's steps happened this morning at the latest
-        fire(self.dossier, event, self.actors.get(who), today=self.day, at=at,
+        return min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
+
+    def fire(self, event: str, who: str, **data):
+        fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(),
              archive=self.archive, **data)
 
     def document(self, kind: DocumentType, etape: Etape, code=None, titre=None):
-        add_document(self.dossier, type=kind, etape=etape, collectivite_code=code, user=None,
-                     file_storage_or_bytes=self.pdf, filename=f"{kind.value}.pdf", titre=titre)
+        version = add_document(self.dossier, type=kind, etape=etape, collectivite_code=code, user=None,
+                               file_storage_or_bytes=self.pdf, filename=f"{kind.value}.pdf", titre=titre)
+        version.uploaded_at = version.document.created_at = self.moment()
 
     def deliberations(self, etape: Etape):
         for code in signataires(self.dossier):
