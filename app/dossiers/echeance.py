@@ -62,20 +62,26 @@ def echeance(adhesion_signee_le: date | None, prorogee: date | None) -> date | N
     return prorogee or add_months(adhesion_signee_le, DELAI_MOIS)
 
 
+# The countdown, soonest first: a status holds when the deadline comes before today + N months.
+COUNTDOWN = (
+    (StatutEcheance.DEPASSEE, 0),
+    (StatutEcheance.MOINS_1_MOIS, 1),
+    (StatutEcheance.MOINS_3_MOIS, 3),
+    (StatutEcheance.MOINS_6_MOIS, 6),
+)
+
+
 def statut(deadline: date | None, cadre_signee_le: date | None, today: date) -> StatutEcheance | None:
     """None before the adhésion is signed (the rule has not started).
 
     Thresholds count from today ("less than 3 months left": the deadline comes before
-    today + 3 months), so that a list can filter on the same bounds in SQL.
+    today + 3 months), so that a list can filter on the same bounds in SQL (`open_bounds`).
     """
     if deadline is None:
         return None
     if cadre_signee_le is not None:
         return StatutEcheance.RESPECTEE if cadre_signee_le <= deadline else StatutEcheance.SIGNEE_HORS_DELAI
-    if deadline < today:
-        return StatutEcheance.DEPASSEE
-    for months, status in ((1, StatutEcheance.MOINS_1_MOIS), (3, StatutEcheance.MOINS_3_MOIS),
-                           (6, StatutEcheance.MOINS_6_MOIS)):
+    for status, months in COUNTDOWN:
         if deadline < add_months(today, months):
             return status
     return StatutEcheance.DANS_LES_DELAIS
@@ -83,8 +89,7 @@ def statut(deadline: date | None, cadre_signee_le: date | None, today: date) -> 
 
 def open_bounds(status: StatutEcheance, today: date) -> tuple[date | None, date | None]:
     """For a dossier whose cadre is not signed yet: `status` holds when low <= deadline < high."""
-    limits = [today, add_months(today, 1), add_months(today, 3), add_months(today, 6)]
-    order = [StatutEcheance.DEPASSEE, StatutEcheance.MOINS_1_MOIS, StatutEcheance.MOINS_3_MOIS,
-             StatutEcheance.MOINS_6_MOIS, StatutEcheance.DANS_LES_DELAIS]
+    limits = [add_months(today, months) for _, months in COUNTDOWN]
+    order = [s for s, _ in COUNTDOWN] + [StatutEcheance.DANS_LES_DELAIS]
     i = order.index(status)
     return (limits[i - 1] if i > 0 else None, limits[i] if i < len(limits) else None)

@@ -11,7 +11,7 @@ from app.auth.roles import Role
 from app.core.db import db
 from app.dossiers.avenants import Avenant, AvenantEtat
 from app.dossiers.blueprint import bp
-from app.dossiers.echeance import StatutEcheance as S, add_months
+from app.dossiers.echeance import COUNTDOWN, StatutEcheance as S, add_months
 from app.dossiers.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.dossiers.queries import echeance_condition, open_rule
@@ -22,7 +22,7 @@ WAITING = {E.ADHESION_DEPOSEE: Dossier.adhesion_deposee_le, E.CADRE_DEPOSEE: Dos
 
 def deadline_counts(scope, today: date) -> dict:
     """How many open dossiers of the scope are in each countdown status: one statement."""
-    statuses = [S.DEPASSEE, S.MOINS_1_MOIS, S.MOINS_3_MOIS, S.MOINS_6_MOIS, S.DANS_LES_DELAIS]
+    statuses = [status for status, _ in COUNTDOWN] + [S.DANS_LES_DELAIS]
     row = db.session.execute(
         select(*(func.coalesce(func.sum(case((echeance_condition(s, today), 1), else_=0)), 0)
                  for s in statuses)).where(scope)
