@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.helpers import demo_email, login
+from tests.browser.helpers import Watched, demo_email, login
 
 
 def test_menu_button_opens_the_navigation_on_a_phone(page):
@@ -19,6 +19,22 @@ def test_menu_button_opens_the_navigation_on_a_phone(page):
     expect(navigation.get_by_role("link", name="Mes dossiers")).to_be_visible()
     page.get_by_role("button", name="Fermer").click()
     expect(navigation).to_be_hidden()
+
+
+def test_login_link_is_reachable_from_the_menu_on_a_phone(page):
+    """Anonymous too, the header has its menu: DSFR copies the tools links into it."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    watched = Watched(page)
+    page.goto("/connexion")
+    page.wait_for_load_state("networkidle")
+    menu = page.locator("#menu-principal")
+    expect(menu.get_by_role("link", name="Se connecter")).to_be_hidden()
+
+    page.get_by_role("button", name="Menu").click()
+
+    expect(menu.get_by_role("link", name="Se connecter")).to_be_visible()
+    expect(menu.get_by_role("navigation")).to_have_count(0)
+    assert not watched.page_errors, watched.page_errors
 
 
 def test_marianne_font_and_icons_are_loaded(page):

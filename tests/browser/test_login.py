@@ -81,6 +81,18 @@ def test_only_the_admin_has_the_users_link(page):
     expect(page.get_by_role("link", name="Utilisateurs")).to_have_count(0)
 
 
+def test_header_links_to_the_password_change(page):
+    login(page, demo_email("epci"))
+    page.get_by_role("banner").get_by_role("link", name="Changer mon mot de passe").click()
+    expect(page).to_have_url(re.compile(r"/mon-compte/mot-de-passe$"))
+    expect(page.get_by_role("heading", level=1, name="Changer mon mot de passe")).to_be_visible()
+
+
+def test_anonymous_header_has_no_password_link(page):
+    page.goto("/connexion")
+    expect(page.get_by_role("link", name="Changer mon mot de passe")).to_have_count(0)
+
+
 def test_wrong_password_shows_the_error_and_stays_on_the_login_page(page):
     login(page, demo_email("epci"), password="pas-le-bon-mot-de-passe")
     expect(page).to_have_url(re.compile(r"/connexion"))
