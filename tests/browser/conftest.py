@@ -5,8 +5,11 @@ server runs in a subprocess on a temporary SQLite file filled with the demo data
 a developer would prepare it (`db upgrade`, `referentiel import`, `pvd import`, `demo seed`).
 
 Set BROWSER_DATABASE_URL to a database already prepared that way to skip the preparation
-(faster reruns); the tests only add login attempts to it.
+(faster reruns); the tests add login attempts to it, and the lifecycle test one new dossier
+per run (tests/browser/scenario.py). Uploaded and generated files always go to a temporary
+DOCUMENTS_DIR, never to instance/documents.
 """
+import json
 import os
 import socket
 import subprocess
@@ -14,6 +17,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -95,9 +99,15 @@ def _wait_until_up(url, process, log_path, timeout=60):
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """The base URL of a running Jalons with the demo data."""
-    folder = tmp_path_factory.mktemp("browser")
+def browser_folder(tmp_path_factory):
+    """Where the database, the documents and the logs of the session go."""
+    return tmp_path_factory.mktemp("browser")
+
+
+@pytest.fixture(scope="session")
+def server_env(browser_folder):
+    """The environment of the server and of every command run on its database (prepared)."""
+    folder = browser_folder
     database_url = os.environ.get("BROWSER_DATABASE_URL") or (
         "sqlite:///" + str(folder / "jalons.sqlite3")
     )
@@ -106,6 +116,7 @@ def live_server(tmp_path_factory):
         "JALONS_ENV": "development",
         "DEMO_MODE": "1",
         "DATABASE_URL": database_url,
+        "DOCUMENTS_DIR": str(folder / "documents"),
         "SECRET_KEY": "browser-test",
         "PYTHONUNBUFFERED": "1",
     }
@@ -116,7 +127,13 @@ def live_server(tmp_path_factory):
     with open(folder / "prepare.log", "wb") as log:
         if not os.environ.get("BROWSER_DATABASE_URL"):
             _prepare_database(env, log)
+    return env
 
+
+@pytest.fixture(scope="session")
+def live_server(browser_folder, server_env):
+    """The base URL of a running Jalons with the demo data."""
+    folder, env = browser_folder, server_env
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     server_log = folder / "server.log"
@@ -135,6 +152,21 @@ def live_server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def labellise_dossier(server_env, live_server):
+    """A new dossier still "labellisé" in Charente-Maritime, with a commune account on it
+    (tests/browser/scenario.py): attributes id, reference, nom, commune_insee, commune_nom,
+    epci_siren, epci_nom, email."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.browser.scenario"], cwd=ROOT, env=server_env,
+        capture_output=True, text=True, timeout=120,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"Creating the lifecycle test's dossier failed (exit {result.returncode}):\n"
+                    f"{result.stdout}{result.stderr}", pytrace=False)
+    return SimpleNamespace(**json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 # --- the browser --------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What the browser tests share: logging in through the form and asking axe-core."""
+"""What the browser tests share: logging in and out through the header, and asking axe-core."""
 import json
 from pathlib import Path
 
@@ -33,6 +33,11 @@ def login(page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_text("Vous êtes déconnecté.").wait_for()
 
 
 def axe_violations(page) -> list[dict]:
