@@ -2,6 +2,7 @@
 import os
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import Watched, demo_email, login
@@ -35,6 +36,18 @@ def test_login_link_is_reachable_from_the_menu_on_a_phone(page):
     expect(menu.get_by_role("link", name="Se connecter")).to_be_visible()
     expect(menu.get_by_role("navigation")).to_have_count(0)
     assert not watched.page_errors, watched.page_errors
+
+
+@pytest.mark.parametrize("role", ["prefecture", "anct"])
+def test_home_table_fits_a_laptop_screen(page, role):
+    """DSFR table cells do not wrap: long ones (communes, état…) must say so, or it scrolls."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    login(page, demo_email(role))
+    table, room = page.locator("#liste-dossiers").evaluate(
+        "el => [el.querySelector('table').getBoundingClientRect().width,"
+        " el.querySelector('.fr-table__container').clientWidth]"
+    )
+    assert table <= room, f"the list is {table:.0f}px wide for {room}px"
 
 
 def test_marianne_font_and_icons_are_loaded(page):
