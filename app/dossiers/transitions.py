@@ -4,7 +4,7 @@ It gathers the facts the machine's guards need, fires the event, records the ste
 writes the history row, and turns every refusal into a DomainError with a French reason.
 It flushes, never commits.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from flask import current_app
@@ -127,8 +127,6 @@ def available_actions(dossier: Dossier, user, today: date | None = None,
 
 def _with_placeholders(action: Action, fields: tuple) -> Action:
     """Fill what the form will ask for, so that only the other guards are evaluated."""
-    from dataclasses import replace
-
     filled = {}
     if "reason" in fields:
         filled["reason"] = "…"
