@@ -2,12 +2,12 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.auth.roles import Role
-from app.core.db import db
+from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 
 
@@ -83,7 +83,7 @@ class RoleGrant(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+        value_enum(Role, 30)
     )
     commune_insee: Mapped[str | None] = mapped_column(ForeignKey("commune.insee"))
     epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"))

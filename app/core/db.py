@@ -1,6 +1,6 @@
 """The SQLAlchemy handle, with a naming convention so Alembic can name every constraint."""
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -18,6 +18,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def value_enum(cls, length: int) -> Enum:
+    """A Python enum stored as its value in a plain string column.
+
+    No native type and no CHECK: adding a state later needs no migration.
+    """
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 @event.listens_for(Engine, "connect")

@@ -2,10 +2,10 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import db
+from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 
 
@@ -46,16 +46,12 @@ class Etape(str, enum.Enum):
                 "avenant": "Avenant", "suivi": "Mise en œuvre et suivi"}[self.value]
 
 
-def _enum(cls, length=30):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
-
-
 class Document(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
     avenant_id: Mapped[int | None] = mapped_column(ForeignKey("avenant.id"))
-    etape: Mapped[Etape] = mapped_column(_enum(Etape))
-    type: Mapped[DocumentType] = mapped_column(_enum(DocumentType))
+    etape: Mapped[Etape] = mapped_column(value_enum(Etape, 30))
+    type: Mapped[DocumentType] = mapped_column(value_enum(DocumentType, 30))
     # For a délibération: the INSEE code or SIREN of the collectivité that voted it.
     collectivite_code: Mapped[str | None] = mapped_column(String(9))
     titre: Mapped[str] = mapped_column(String(300))

@@ -2,10 +2,10 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.db import db
+from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 
 
@@ -27,7 +27,7 @@ class Avenant(db.Model):
     numero: Mapped[int]
     objet: Mapped[str] = mapped_column(Text)
     etat: Mapped[AvenantEtat] = mapped_column(
-        Enum(AvenantEtat, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        value_enum(AvenantEtat, 20),
         default=AvenantEtat.REDACTION,
     )
     depose_le: Mapped[date | None]

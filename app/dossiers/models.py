@@ -2,11 +2,11 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, case, exists, false, or_, select, true
+from sqlalchemy import ForeignKey, String, case, exists, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import Role
-from app.core.db import db
+from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 from app.dossiers.echeance import statut
 from app.referentiel.models import Commune, Departement, Epci
@@ -69,8 +69,7 @@ class Dossier(db.Model):
     departement_code: Mapped[str] = mapped_column(ForeignKey("departement.code"), index=True)
     epci_siren: Mapped[str | None] = mapped_column(ForeignKey("epci.siren"), index=True)
     etat: Mapped[DossierEtat] = mapped_column(
-        Enum(DossierEtat, native_enum=False, length=40,
-             values_callable=lambda e: [m.value for m in e]),
+        value_enum(DossierEtat, 40),
         default=DossierEtat.LABELLISE,
         index=True,
     )
