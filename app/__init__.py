@@ -3,12 +3,32 @@ import os
 
 from flask import Flask
 
-from app import config
+from app import config, models  # noqa: F401  (models: every mapper known to Alembic)
+from app.admin.views import bp as admin_bp
+from app.auth.views import bp as auth_bp
+from app.avenants.views import bp as avenants_bp
+from app.conventions import services as conventions
+from app.conventions.views import bp as conventions_bp
 from app.core import formatting
 from app.core.access import require_login
+from app.core.commands import outbox_cli
 from app.core.errors import register_error_pages
 from app.core.security import set_security_headers
+from app.demo.commands import demo_cli
+from app.dossiers.documents import bp as documents_bp
+from app.dossiers.views import bp as dossiers_bp
 from app.extensions import csrf, db, login_manager, migrate
+from app.help.views import bp as help_bp
+from app.historique.audit import audit_cli
+from app.instruction.views import bp as instruction_bp
+from app.navigation import register_context
+from app.pvd.commands import pvd_cli
+from app.referentiel.commands import referentiel_cli
+from app.territoires.views import bp as territoires_bp
+
+BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
+              territoires_bp, help_bp, conventions_bp)
+COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -25,26 +45,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)
     app.before_request(require_login)
     app.after_request(set_security_headers)
-
-    from app import models  # noqa: F401  (every model known to Alembic and the mappers)
-    from app.admin.views import bp as admin_bp
-    from app.auth.views import bp as auth_bp
-    from app.conventions.views import bp as conventions_bp
-    from app.core.cli import register_cli
-    from app.core.context import register_context
-    from app.documents.views import bp as documents_bp
-    from app.dossiers import actions, avenant_views, views, workspace  # noqa: F401  (their routes join the blueprint)
-    from app.dossiers.blueprint import bp as dossiers_bp
-    from app.help.views import bp as help_bp
-    from app.referentiel.views import bp as referentiel_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(dossiers_bp)
-    app.register_blueprint(documents_bp)
-    app.register_blueprint(referentiel_bp)
-    app.register_blueprint(help_bp)
-    app.register_blueprint(conventions_bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for command in COMMANDS:
+        app.cli.add_command(command)
     register_context(app)
-    register_cli(app)
+    _subscribe_once()
     return app
+
+
+_subscribed = False
+
+
+def _subscribe_once() -> None:
+    """Signals are process-wide (blinker): connect the receivers once, whatever the apps."""
+    global _subscribed
+    if not _subscribed:
+        conventions.subscribe()
+        _subscribed = True

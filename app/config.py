@@ -8,7 +8,7 @@ ENV_SETTINGS = (
     "SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
     "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DEFAULT_SENDER",
     "JALONS_ENV", "DEMO_MODE", "SERVER_NAME", "PREFERRED_URL_SCHEME",
-    "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR",
+    "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "AUDIT_KEYS", "AUDIT_KEY_ID",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES"}
@@ -49,6 +49,10 @@ class Defaults:
     LOCALE = "fr_FR"
     PROGRAMME_START = "2020-10-01"
     PROGRAMME_END = "2026-12-31"
+    # Keys of the history's HMAC chain: "id:secret,id:secret" (the environment), never in the
+    # database; AUDIT_KEY_ID names the one new rows are signed with (the others still verify).
+    AUDIT_KEYS = None
+    AUDIT_KEY_ID = None
 
 
 def _coerce(name, value):
@@ -81,6 +85,7 @@ def load(app, overrides=None):
                 "d'environnement SECRET_KEY ou instance/config.py."
             )
         cfg["SECRET_KEY"] = "dev-only-not-secret"
+    _load_audit_keys(cfg, development)
     if development:
         # Plain http on 127.0.0.1: a Secure cookie would never come back.
         cfg["SESSION_COOKIE_SECURE"] = False
@@ -88,3 +93,28 @@ def load(app, overrides=None):
     else:
         cfg["DEBUG"] = False
     cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
+
+
+DEV_AUDIT_KEY = {"dev": "jalons-dev-audit-key-not-secret"}
+
+
+def _load_audit_keys(cfg, development: bool) -> None:
+    """AUDIT_KEYS as {id: secret}, from "id:secret,id:secret" or a dict (instance/config.py)."""
+    keys = cfg["AUDIT_KEYS"]
+    if isinstance(keys, str):
+        pairs = [item.split(":", 1) for item in keys.split(",") if item.strip()]
+        if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
+            raise RuntimeError("AUDIT_KEYS doit être de la forme « id:secret,id:secret ».")
+        keys = {name.strip(): secret.strip() for name, secret in pairs}
+    if not keys:
+        if not development:
+            raise RuntimeError(
+                "AUDIT_KEYS est obligatoire en production : la clé qui scelle l'historique des "
+                "dossiers ne doit pas être dans la base (voir la section Sécurité du README)."
+            )
+        keys = dict(DEV_AUDIT_KEY)
+    cfg["AUDIT_KEYS"] = keys
+    if not cfg["AUDIT_KEY_ID"]:
+        cfg["AUDIT_KEY_ID"] = next(iter(keys))
+    if cfg["AUDIT_KEY_ID"] not in keys:
+        raise RuntimeError(f"AUDIT_KEY_ID « {cfg['AUDIT_KEY_ID']} » ne figure pas dans AUDIT_KEYS.")

@@ -2,14 +2,14 @@
 from app.auth.models import LoginAttempt, RoleGrant, User
 from app.core.outbox import OutboxMessage
 from app.documents.models import Document, DocumentVersion
-from app.dossiers.avenants import Avenant
-from app.dossiers.history import HistoryEntry
+from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
+from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
-    "Avenant", "Document", "DocumentVersion", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
+    "Avenant", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
     "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
 ]

@@ -188,7 +188,7 @@ def find_targets(app) -> dict:
 
     from app.core.db import db
     from app.demo.services import DEMO_DEPARTEMENT
-    from app.dossiers.history import HistoryEntry
+    from app.workflows.history import HistoryEntry
     from app.dossiers.models import Dossier, DossierCommune
 
     with app.app_context():

@@ -144,6 +144,6 @@ def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
 
 def deliberations(dossier_obj, etape="adhesion"):
     """One délibération per signatory collectivité (each commune and the EPCI)."""
-    from app.dossiers.transitions import signataires
+    from app.dossiers.models import Dossier
 
-    return [document(dossier_obj, "deliberation", etape, code) for code in signataires(dossier_obj)]
+    return [document(dossier_obj, "deliberation", etape, code) for code in dossier_obj.signataires()]

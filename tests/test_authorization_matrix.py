@@ -120,7 +120,7 @@ def prefecture_only(actor: str) -> str:
 def avenant_of(world: World) -> int:
     """An avenant of the world's dossier (rows made directly: its lifecycle is tested elsewhere)."""
     from app.core.db import db
-    from app.dossiers.avenants import Avenant
+    from app.avenants.models import Avenant
 
     if not world.dossier.avenants:
         db.session.add(Avenant(dossier_id=world.dossier.id, numero=1, objet="Fiche action des halles"))
@@ -156,19 +156,19 @@ RULES: dict[str, Rule] = {
     "dossiers.index": Rule(lambda w: "/", logged_in),
     "dossiers.show": Rule(lambda w: f"/dossiers/{w.dossier.id}", in_dossier_scope),
     "dossiers.act": Rule(lambda w: f"/dossiers/{w.dossier.id}/actions/demarrer_adhesion", porteurs_only),
-    "dossiers.new_avenant": Rule(lambda w: f"/dossiers/{w.dossier.id}/avenants/nouveau", porteurs_only),
-    "dossiers.avenant": Rule(lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}", in_dossier_scope),
-    "dossiers.avenant_act": Rule(
+    "avenants.new": Rule(lambda w: f"/dossiers/{w.dossier.id}/avenants/nouveau", porteurs_only),
+    "avenants.show": Rule(lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}", in_dossier_scope),
+    "avenants.act": Rule(
         lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}/actions/deposer", porteurs_only
     ),
-    "dossiers.workspace": Rule(lambda w: "/instruction", prefecture_only),
+    "instruction.workspace": Rule(lambda w: "/instruction", prefecture_only),
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
     "help.diagram": Rule(lambda w: "/aide/parcours/dossier.svg", logged_in),
     "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),
-    "referentiel.communes": Rule(lambda w: "/communes", logged_in),
-    "referentiel.commune": Rule(lambda w: f"/communes/{w.commune.insee}", logged_in),
-    "referentiel.epcis": Rule(lambda w: "/epci", logged_in),
-    "referentiel.epci": Rule(lambda w: f"/epci/{w.commune.epci_siren}", logged_in),
+    "territoires.communes": Rule(lambda w: "/communes", logged_in),
+    "territoires.commune": Rule(lambda w: f"/communes/{w.commune.insee}", logged_in),
+    "territoires.epcis": Rule(lambda w: "/epci", logged_in),
+    "territoires.epci": Rule(lambda w: f"/epci/{w.commune.epci_siren}", logged_in),
     "admin.users": Rule(lambda w: "/admin/utilisateurs", admin_only),
     "admin.user": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}", admin_only),
     "admin.invite": Rule(lambda w: "/admin/utilisateurs/inviter", admin_only),

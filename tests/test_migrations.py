@@ -5,6 +5,7 @@ They run on an empty database of their own, never on the suite's schema (which
 PostgreSQL, a database created for the test on the same server and dropped after it.
 """
 import os
+from datetime import date, datetime
 import secrets
 import tempfile
 from pprint import pformat
@@ -85,3 +86,93 @@ def test_downgrade_to_base_removes_every_table_and_upgrade_again_works(migration
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert set(db.metadata.tables) <= set(inspect(db.engine).get_table_names())
+
+
+# --- the history carried over to one table per subject (4bf2fb9abb7e) -----------------------
+
+def _old_row(dossier_id, prev, **values):
+    """A row of the first schema's chain, hashed as that version did (plain SHA-256)."""
+    import hashlib
+    import json
+
+    row = {"dossier_id": dossier_id, "avenant_id": None, "user_id": None, "role": None,
+           "at": datetime(2025, 3, 4, 9, 30), "reason": None, "details": None, "prev_hash": prev,
+           **values}
+    content = {**row, "at": row["at"].isoformat(timespec="microseconds")}
+    row["hash"] = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return row
+
+
+def _seed_first_schema(tamper: bool = False):
+    from sqlalchemy import text
+
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO region (code, nom) VALUES ('ZR', 'Région')"))
+        connection.execute(text("INSERT INTO departement (code, nom, region_code) VALUES ('ZD', 'Dép', 'ZR')"))
+        connection.execute(text(
+            "INSERT INTO dossier (id, reference, nom, departement_code, etat, adhesion_signee_le, version, "
+            "created_at, updated_at) VALUES (1, 'pvd-z', 'Z', 'ZD', 'mise_en_oeuvre', '2025-03-04', 1, "
+            "'2025-01-01', '2025-01-01')"))
+        connection.execute(text(
+            "INSERT INTO avenant (id, dossier_id, numero, objet, etat, created_at, version) "
+            "VALUES (7, 1, 1, 'Halles', 'redaction', '2025-06-01', 1)"))
+        rows, prev = [], "0" * 64
+        for values in (
+            {"event": "signer_adhesion", "label": "Signature", "from_state": "adhesion_validee",
+             "to_state": "adhesion_signee", "details": '{"date_signature": "2025-03-04", "echeance_cadre": "2026-09-04"}'},
+            {"event": "signer_cadre", "label": "Signature du cadre", "from_state": "cadre_validee",
+             "to_state": "mise_en_oeuvre", "role": "prefecture",
+             "details": '{"date_signature": "2025-05-02"}'},
+            {"event": "avenant_cree", "label": "Avenant n° 1 en rédaction", "from_state": "mise_en_oeuvre",
+             "to_state": "mise_en_oeuvre", "avenant_id": 7, "role": "commune", "reason": "Halles"},
+        ):
+            row = _old_row(1, prev, **values)
+            rows.append(row)
+            prev = row["hash"]
+        if tamper:
+            rows[1]["reason"] = "réécrit après coup"
+        for i, row in enumerate(rows, 1):
+            connection.execute(text(
+                "INSERT INTO history_entry (id, dossier_id, avenant_id, user_id, role, at, event, label, "
+                "from_state, to_state, reason, details, prev_hash, hash) VALUES (:id, :dossier_id, :avenant_id, "
+                ":user_id, :role, :at, :event, :label, :from_state, :to_state, :reason, :details, :prev_hash, :hash)"),
+                {"id": i, **row})
+        connection.execute(text("UPDATE dossier SET historique_empreinte = :h WHERE id = 1"), {"h": prev})
+
+
+def test_the_history_is_carried_over_verified_before_and_after(migrations_app):
+    from app.historique.verify import verify_chains
+    from app.workflows.history import HistoryEntry
+
+    upgrade(revision="9daaed33e8c9")
+    _seed_first_schema()
+    upgrade()
+    rows = db.session.scalars(db.select(HistoryEntry).order_by(HistoryEntry.seq)).all()
+    assert [(r.seq, r.machine, r.subject_type, r.subject_id, r.event) for r in rows] == [
+        (1, "dossier", "dossier", 1, "signer_adhesion"),
+        (2, "dossier", "dossier", 1, "signer_cadre"),
+        (3, "avenant", "avenant", 7, "creer"),
+    ]
+    assert [r.effective_on for r in rows[:2]] == [date(2025, 3, 4), date(2025, 5, 2)]
+    assert rows[0].payload_dict == {"echeance_cadre": "2026-09-04"}
+    assert rows[0].role is None  # no person acted: no role is invented
+    assert (rows[2].from_state, rows[2].to_state) == (None, "redaction")
+    assert [(p.dossier_id, p.message) for p in verify_chains()] == []
+    # …and back: the first schema's chain is rebuilt.
+    db.session.rollback()
+    downgrade(revision="9daaed33e8c9")
+    with db.engine.connect() as connection:
+        heads = connection.exec_driver_sql("SELECT historique_empreinte FROM dossier").scalars().all()
+        assert heads[0] and len(heads[0]) == 64
+
+
+def test_an_altered_history_is_not_rewritten_by_the_migration(migrations_app, caplog):
+    from sqlalchemy import inspect as inspect_
+
+    upgrade(revision="9daaed33e8c9")
+    _seed_first_schema(tamper=True)
+    with pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits 1
+        upgrade()
+    assert "Historique altéré (ligne 2, dossier 1)" in caplog.text
+    columns = {c["name"] for c in inspect_(db.engine).get_columns("history_entry")}
+    assert "details" in columns and "payload" not in columns  # nothing was rewritten

@@ -1,13 +1,10 @@
-"""What a convention template is given: the parties, the dates, and the projet de territoire.
+"""What a convention template is given: the parties and the dates, from the models.
 
 The projet de territoire (diagnostic, axes stratégiques, fiches action and their financing)
-has no model yet. `convention_context` reads it with `getattr(dossier, …, None)` so that the
-feature that adds it only has to provide these attributes (or extend this function): the
-templates already print them, and "À compléter" while they are missing.
+has no model yet: the templates print "[à compléter]" there until that feature lands.
 """
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import select
@@ -15,8 +12,8 @@ from sqlalchemy import select
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
 from app.core.db import db
+from app.core.formatting import today_in_paris
 from app.dossiers.models import Dossier
-from app.dossiers.transitions import today_in_paris
 
 KINDS = ("adhesion", "cadre")
 
@@ -72,28 +69,6 @@ def chefs_de_projet(dossier: Dossier) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
-def financing_summary(fiches) -> dict:
-    """The maquette financière: total cost and the amount of each financeur, over all fiches."""
-    par_financeur: dict[str, Decimal] = {}
-    cout_total = Decimal(0)
-    for fiche in fiches:
-        cout_total += Decimal(str(_get(fiche, "cout_total") or 0))
-        for ligne in _get(fiche, "financements") or ():
-            financeur = str(_get(ligne, "financeur") or "Financeur à préciser")
-            montant = Decimal(str(_get(ligne, "montant") or 0))
-            par_financeur[financeur] = par_financeur.get(financeur, Decimal(0)) + montant
-    finance = sum(par_financeur.values(), Decimal(0))
-    return {"cout_total": cout_total, "par_financeur": par_financeur, "finance": finance,
-            "reste": cout_total - finance}
-
-
-def _get(obj, name):
-    """Attribute or key: the fiches may be model rows or plain dicts."""
-    if isinstance(obj, dict):
-        return obj.get(name)
-    return getattr(obj, name, None)
-
-
 def convention_context(dossier: Dossier, kind: str, today: date | None = None) -> dict:
     if kind not in KINDS:
         raise ValueError(f"Type de convention inconnu : {kind}")
@@ -104,10 +79,10 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None) -
     signed_on = dossier.adhesion_signee_le if kind == "adhesion" else dossier.cadre_signee_le
 
     signataires = [
-        Signataire(f"Commune de {c.nom}", "Le maire", getattr(c, "maire", None)) for c in communes
+        Signataire(f"Commune de {c.nom}", "Le maire") for c in communes
     ]
     if epci is not None:
-        signataires.append(Signataire(epci.nom, "Le président", getattr(epci, "president", None)))
+        signataires.append(Signataire(epci.nom, "Le président"))
     if kind == "cadre":
         signataires.append(Signataire(
             "Ville principale de l'intercommunalité", "Le maire",
@@ -117,7 +92,6 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None) -
     note = "Partenaire signataire le cas échéant." if kind == "adhesion" else None
     signataires += [Signataire(nom, "Son représentant", note=note) for nom in PARTENAIRES]
 
-    fiches = list(getattr(dossier, "fiches", None) or [])
     return {
         "kind": kind,
         "title": TITLES[kind],
@@ -133,8 +107,4 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None) -
         "programme_end": date.fromisoformat(current_app.config["PROGRAMME_END"]),
         "today": today or today_in_paris(),
         "signed_on": signed_on,
-        "diagnostic": getattr(dossier, "diagnostic", None),
-        "axes": list(getattr(dossier, "axes", None) or []),
-        "fiches": fiches,
-        "maquette": financing_summary(fiches),
     }

@@ -1,10 +1,15 @@
 """Keeping a generated convention among the documents of the dossier."""
+from contextlib import contextmanager
+
+from flask import current_app, g
 from sqlalchemy import select
 
 from app.conventions.pdf import pdf_filename, render_convention
 from app.core.db import db
+from app.core.signals import transition_applied
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 from app.documents.services import add_document, add_version
+from app.dossiers import lifecycle
 from app.dossiers.models import Dossier
 
 
@@ -32,3 +37,34 @@ def archive_convention(dossier: Dossier, kind: str, user) -> DocumentVersion:
         )
     return add_version(document, file_storage_or_bytes=pdf, filename=filename, user=user,
                        generated=True)
+
+
+@contextmanager
+def archiving(enabled: bool):
+    """Within the block, deposits archive the generated convention or not (the demo archives
+    a sample only: WeasyPrint takes a second a PDF). Outside, the setting ARCHIVE_CONVENTIONS."""
+    previous = g.get("archive_conventions")
+    g.archive_conventions = enabled
+    try:
+        yield
+    finally:
+        g.archive_conventions = previous
+
+
+def _archive_enabled() -> bool:
+    override = g.get("archive_conventions")
+    return current_app.config["ARCHIVE_CONVENTIONS"] if override is None else override
+
+
+def archive_on_deposit(machine: str, *, subject, event: str, user, entry_data: dict, **_):
+    """Subscribed to `transition_applied`: a deposit keeps the convention as generated then,
+    its version and SHA-256 in the history row."""
+    if machine != lifecycle.MACHINE.name or event not in lifecycle.DEPOSITS or not _archive_enabled():
+        return
+    archived = archive_convention(subject, lifecycle.DEPOSITS[event], user)
+    entry_data["payload"]["projet_archive"] = {"version_id": archived.id, "sha256": archived.sha256}
+
+
+def subscribe() -> None:
+    """Called once by create_app."""
+    transition_applied.connect(archive_on_deposit)

@@ -49,6 +49,11 @@ def number_fr(value: Decimal | float | int | None) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
+def today_in_paris() -> date:
+    """The programme's "today": deadlines and business dates are days in Paris."""
+    return datetime.now(PARIS).date()
+
+
 def utcnow() -> datetime:
     """Naive UTC, the form every datetime column stores."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -7,16 +7,17 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from app.auth.models import User
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.errors import DomainError
+from app.core.formatting import today_in_paris
 from app.demo import services
 from app.demo.lifecycle import seed_lifecycle
-from app.dossiers.history import HistoryEntry
-from app.dossiers.models import Dossier, DossierEtat
-from app.dossiers.pvd_import import import_pvd
-from app.dossiers.transitions import today_in_paris
+from app.dossiers.models import Dossier
+from app.pvd.importer import import_pvd
 from app.referentiel.models import Commune
+from app.workflows.history import HistoryEntry
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
 PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv"
@@ -73,6 +74,4 @@ def seed(sans_historique):
 
 
 def _user(email):
-    from app.auth.models import User
-
     return db.session.scalar(select(User).where(User.email == email))

@@ -19,7 +19,9 @@ from app.documents.models import DocumentType, Etape
 from app.documents.services import add_document
 from app.dossiers.echeance import add_months
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
-from app.dossiers.transitions import fire, signataires
+from app.workflows.history import HistoryChain
+from app.conventions.services import archiving
+from app.dossiers.lifecycle import fire
 
 # scenario -> weight (per thousand dossiers)
 SCENARIOS = {
@@ -66,8 +68,8 @@ class Walker:
         return min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
 
     def fire(self, event: str, who: str, **data):
-        fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(),
-             archive=self.archive, **data)
+        with archiving(self.archive):
+            fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(), **data)
 
     def document(self, kind: DocumentType, etape: Etape, code=None, titre=None):
         version = add_document(self.dossier, type=kind, etape=etape, collectivite_code=code, user=None,
@@ -75,7 +77,7 @@ class Walker:
         version.uploaded_at = version.document.created_at = self.moment()
 
     def deliberations(self, etape: Etape):
-        for code in signataires(self.dossier):
+        for code in self.dossier.signataires():
             self.document(DocumentType.DELIBERATION, etape, code)
 
     def adhesion(self, until: E = E.ADHESION_SIGNEE):
@@ -185,7 +187,7 @@ def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progr
     rng = random.Random(seed)
     dossiers = db.session.scalars(
         select(Dossier)
-        .where(Dossier.etat == E.LABELLISE, Dossier.historique_empreinte.is_(None))
+        .where(Dossier.etat == E.LABELLISE, ~Dossier.id.in_(select(HistoryChain.dossier_id)))
         .options(selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune))
         .order_by(Dossier.id)
     ).all()

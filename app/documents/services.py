@@ -2,45 +2,41 @@
 
 Everything is checked before anything is written; the file is stored, then the rows are
 flushed, and if the flush fails the file is removed again. The services flush, never commit:
-the caller commits once (and calls `discard_file` if that commit fails).
+the caller commits once; if it rolls back instead, `discard_uncommitted_files()` removes the
+files written since the last commit (the session remembers them).
+
+This module knows a dossier only as the object it is given (its id, `signataires()`,
+`collectivite_names()`): documents sit below the dossiers feature, which shows them.
 """
 import hashlib
 import logging
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
-from app.auth.roles import Role
 from app.core.db import db
 from app.core.errors import ConflictError, DomainError
 from app.core.storage import get_storage
 from app.documents import files
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
-from app.dossiers.models import Dossier
-from app.dossiers.transitions import signataires
 
 log = logging.getLogger(__name__)
 
-# The porteurs of the dossier and the préfecture that instructs it; partners and the ANCT read.
-UPLOADERS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET, Role.PREFECTURE})
+UNCOMMITTED = "jalons_uncommitted_files"
 
 
 class StoredFileError(Exception):
     """The stored bytes are missing or no longer match their SHA-256: never serve them."""
 
 
-def can_upload(dossier: Dossier, user) -> bool:
-    return not UPLOADERS.isdisjoint(dossier.roles_of(user))
-
-
 def max_upload_bytes() -> int:
     return current_app.config["UPLOAD_MAX_BYTES"]
 
 
-def add_document(dossier: Dossier, *, type: DocumentType, etape: Etape, file_storage_or_bytes,
+def add_document(dossier, *, type: DocumentType, etape: Etape, file_storage_or_bytes,
                  filename: str | None, user, collectivite_code: str | None = None,
                  titre: str | None = None, avenant=None, generated: bool = False) -> DocumentVersion:
     """A new document of `dossier` with its first version; returns that version (flushed)."""
@@ -68,7 +64,7 @@ def _check_place(dossier, type, etape, collectivite_code, avenant) -> None:
     if type == DocumentType.DELIBERATION:
         if not collectivite_code:
             raise DomainError("Indiquez la collectivité qui a pris cette délibération.")
-        if collectivite_code not in signataires(dossier):
+        if collectivite_code not in dossier.signataires():
             raise DomainError(
                 "Cette collectivité ne fait pas partie du dossier : une délibération vient "
                 "d'une de ses communes ou de son intercommunalité."
@@ -82,17 +78,9 @@ def _check_place(dossier, type, etape, collectivite_code, avenant) -> None:
         raise DomainError("Seuls les documents de l'étape « Avenant » sont rattachés à un avenant.")
 
 
-def collectivite_names(dossier: Dossier) -> dict[str, str]:
-    """INSEE code or SIREN → name, for the collectivités of the dossier."""
-    names = {c.insee: c.nom for c in dossier.communes}
-    if dossier.epci_siren:
-        names[dossier.epci_siren] = dossier.epci.nom if dossier.epci else dossier.epci_siren
-    return names
-
-
-def _default_title(dossier: Dossier, type: DocumentType, collectivite_code: str | None) -> str:
+def _default_title(dossier, type: DocumentType, collectivite_code: str | None) -> str:
     if collectivite_code:
-        return f"{type.label} — {collectivite_names(dossier).get(collectivite_code, collectivite_code)}"
+        return f"{type.label} — {dossier.collectivite_names().get(collectivite_code, collectivite_code)}"
     return type.label
 
 
@@ -132,6 +120,7 @@ def _store(document: Document, upload: files.Upload, user, *, numero: int,
     except BaseException:
         storage.delete(key)
         raise
+    db.session.info.setdefault(UNCOMMITTED, []).append(key)
     return version
 
 
@@ -140,7 +129,18 @@ def discard_file(version: DocumentVersion | str) -> None:
     get_storage().delete(version if isinstance(version, str) else version.storage_key)
 
 
-def documents_of(dossier: Dossier) -> list[Document]:
+def discard_uncommitted_files() -> None:
+    """After a rollback: remove the files stored since the last commit."""
+    for key in db.session.info.pop(UNCOMMITTED, []):
+        discard_file(key)
+
+
+@event.listens_for(Session, "after_commit")
+def _files_committed(session):
+    session.info.pop(UNCOMMITTED, None)
+
+
+def documents_of(dossier) -> list[Document]:
     """Every document of the dossier with its versions and uploaders, in two statements."""
     return list(db.session.scalars(
         select(Document)
@@ -150,22 +150,11 @@ def documents_of(dossier: Dossier) -> list[Document]:
     ))
 
 
-def documents_by_step(dossier: Dossier) -> list[tuple[Etape, list[Document]]]:
+def documents_by_step(dossier) -> list[tuple[Etape, list[Document]]]:
     """The documents grouped by step, in the order of the lifecycle; empty steps left out."""
     documents = documents_of(dossier)
     groups = [(etape, [d for d in documents if d.etape == etape]) for etape in Etape]
     return [(etape, docs) for etape, docs in groups if docs]
-
-
-def visible_version(version_id: int, user) -> DocumentVersion | None:
-    """The version, if its dossier is in the user's scope (the same rule as the lists)."""
-    return db.session.scalar(
-        select(DocumentVersion)
-        .join(Document, Document.id == DocumentVersion.document_id)
-        .join(Dossier, Dossier.id == Document.dossier_id)
-        .where(DocumentVersion.id == version_id, Dossier.scope_clause(user))
-        .options(joinedload(DocumentVersion.document))
-    )
 
 
 def open_verified(version: DocumentVersion) -> BinaryIO:

@@ -1,71 +1,69 @@
-"""Lifecycle actions on a dossier: a confirmation page, then one POST that fires the event."""
-from flask import abort, flash, redirect, render_template, url_for
+"""The one action page of every machine: a confirmation (or a small form), then one POST.
+
+The dossier's routes (app/dossiers/views.py) and those of its other subjects (avenants,
+later fiches action) call `action_page` with their machine.
+"""
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template
 from flask_login import current_user
 
 from app.core.db import db
 from app.core.errors import ConflictError, DomainError
-from app.documents.models import DocumentType
-from app.dossiers.blueprint import bp
-from app.dossiers.transitions import FORM_FIELDS, current_step, fire
-from app.dossiers.views import get_dossier
-from app.dossiers.forms import action_form
-from app.workflows.dossier import EVENTS, IRREVERSIBLE
+from app.documents.models import DocumentType, Etape
+from app.documents.services import add_document, discard_uncommitted_files
+from app.dossiers.forms import TYPED_FIELDS, action_form
+from app.workflows import runner
 
 
-@bp.route("/dossiers/<int:dossier_id>/actions/<event>", methods=["GET", "POST"])
-def act(dossier_id, event):
-    dossier = get_dossier(dossier_id)
-    if event not in EVENTS:
+@dataclass(frozen=True)
+class SignedFile:
+    """Where the signed PDF attached to a signature goes among the dossier's documents."""
+
+    etape: Etape
+    titre: str
+    avenant: object = None
+
+
+def action_page(dossier, subject, machine: runner.Machine, event: str, *, title: str, back: str,
+                signed_file: SignedFile):
+    """Load → authorize → fire → commit once → redirect, for any machine of a dossier."""
+    if event not in machine.events:
         abort(404)
-    label, roles, _ = EVENTS[event]
-    if dossier.roles_of(current_user).isdisjoint(roles):
+    if not machine.can_fire(subject, event, current_user):
         abort(403)
-    fields = FORM_FIELDS.get(event, ())
-    form = action_form(fields, dossier.version)
+    rule = machine.events[event]
+    form = action_form(rule.fields, subject.version)
     if form.validate_on_submit():
-        stored = []
         try:
-            if "signed_file" in fields and form.signed_file.data:
-                stored.append(_store_signed_convention(dossier, form.signed_file.data))
-            fire(
-                dossier, event, current_user,
-                expected_version=form.version.data,
-                **{name: form[name].data for name in ("reason", "signature_date", "new_deadline")
-                   if name in fields},
+            if "signed_file" in rule.fields and form.signed_file.data:
+                add_document(
+                    dossier, type=DocumentType.CONVENTION_SIGNEE, etape=signed_file.etape,
+                    avenant=signed_file.avenant, file_storage_or_bytes=form.signed_file.data,
+                    filename=form.signed_file.data.filename, user=current_user, titre=signed_file.titre,
+                )
+            runner.fire(
+                subject, machine, event, current_user, expected_version=form.version.data,
+                **{name: form[name].data for name in TYPED_FIELDS if name in rule.fields},
             )
             db.session.commit()
         except ConflictError as conflict:
-            _undo(stored)
+            _undo()
             flash(str(conflict), "error")
-            return redirect(url_for("dossiers.show", dossier_id=dossier_id))
+            return redirect(back)
         except DomainError as refusal:
-            _undo(stored)
+            _undo()
             form.form_errors.append(str(refusal))
         else:
-            flash(f"« {label} » est enregistré.", "success")
-            return redirect(url_for("dossiers.show", dossier_id=dossier.id))
+            flash(f"« {title} » est enregistré.", "success")
+            return redirect(back)
     return render_template(
-        "dossiers/action.html", dossier=dossier, event=event, label=label, form=form,
-        irreversible=event in IRREVERSIBLE, back=url_for("dossiers.show", dossier_id=dossier.id),
+        "dossiers/action.html", dossier=dossier, event=event, label=title, form=form,
+        irreversible=event in machine.irreversible, back=back,
     )
 
 
-def _store_signed_convention(dossier, upload):
-    from app.documents.services import add_document
-
-    version = add_document(
-        dossier, type=DocumentType.CONVENTION_SIGNEE, etape=current_step(dossier),
-        file_storage_or_bytes=upload, filename=upload.filename, user=current_user,
-        titre="Convention signée",
-    )
-    return version
-
-
-def _undo(stored):
+def _undo():
     """The transaction is rolled back; files written for it must go too."""
-    from app.documents.services import discard_file
-
-    keys = [version.storage_key for version in stored]  # read before the rollback expires them
     db.session.rollback()
-    for key in keys:
-        discard_file(key)
+    discard_uncommitted_files()

@@ -6,6 +6,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from app.core.forms import Form
 
 REQUIRED_DATE = "Indiquez une date au format jj/mm/aaaa."
+# What a user types for an event, passed to the machine's facts (the signed file is stored).
+TYPED_FIELDS = ("reason", "signature_date", "new_deadline")
 
 
 class ActionForm(Form):

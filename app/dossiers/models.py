@@ -1,5 +1,4 @@
 """The dossier of a convention group and the scope query that says who sees it."""
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, case, exists, false, or_, select, true
@@ -8,47 +7,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.roles import Role
 from app.core.db import db, value_enum
 from app.core.formatting import utcnow
+from app.documents.models import Etape
 from app.dossiers.echeance import statut
 from app.referentiel.models import Commune, Departement, Epci
+from app.workflows.dossier import PORTEURS
+from app.workflows.states import DossierEtat
 
+__all__ = ["Dossier", "DossierCommune", "DossierEtat", "UPLOADERS"]
 
-class DossierEtat(str, enum.Enum):
-    """Stored as its value (a string); the lifecycle machine lives in app/workflows."""
+# The porteurs of the dossier and the préfecture that instructs it; partners and the ANCT read.
+UPLOADERS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET, Role.PREFECTURE})
 
-    LABELLISE = "labellise"
-    ADHESION_REDACTION = "adhesion_redaction"
-    ADHESION_DEPOSEE = "adhesion_deposee"
-    ADHESION_A_COMPLETER = "adhesion_a_completer"
-    ADHESION_VALIDEE = "adhesion_validee"
-    ADHESION_SIGNEE = "adhesion_signee"
-    CADRE_REDACTION = "cadre_redaction"
-    CADRE_DEPOSEE = "cadre_deposee"
-    CADRE_A_COMPLETER = "cadre_a_completer"
-    CADRE_VALIDEE = "cadre_validee"
-    MISE_EN_OEUVRE = "mise_en_oeuvre"
-    CLOTURE = "cloture"
-    SORTI = "sorti"
-
-    @property
-    def label(self) -> str:
-        return ETAT_LABELS[self]
-
-
-ETAT_LABELS = {
-    DossierEtat.LABELLISE: "Labellisé",
-    DossierEtat.ADHESION_REDACTION: "Convention d'adhésion en rédaction",
-    DossierEtat.ADHESION_DEPOSEE: "Convention d'adhésion déposée (en instruction)",
-    DossierEtat.ADHESION_A_COMPLETER: "Convention d'adhésion à compléter",
-    DossierEtat.ADHESION_VALIDEE: "Convention d'adhésion validée, en signature",
-    DossierEtat.ADHESION_SIGNEE: "Convention d'adhésion signée",
-    DossierEtat.CADRE_REDACTION: "Convention-cadre en rédaction",
-    DossierEtat.CADRE_DEPOSEE: "Convention-cadre déposée (en instruction)",
-    DossierEtat.CADRE_A_COMPLETER: "Convention-cadre à compléter",
-    DossierEtat.CADRE_VALIDEE: "Convention-cadre validée, en signature",
-    DossierEtat.MISE_EN_OEUVRE: "Convention-cadre signée (valant ORT) — mise en œuvre",
-    DossierEtat.CLOTURE: "Clôturé",
-    DossierEtat.SORTI: "Sorti du programme",
-}
+ADHESION_STATES = frozenset({DossierEtat.LABELLISE, DossierEtat.ADHESION_REDACTION,
+                             DossierEtat.ADHESION_DEPOSEE, DossierEtat.ADHESION_A_COMPLETER,
+                             DossierEtat.ADHESION_VALIDEE})
+CADRE_STATES = frozenset({DossierEtat.ADHESION_SIGNEE, DossierEtat.CADRE_REDACTION,
+                          DossierEtat.CADRE_DEPOSEE, DossierEtat.CADRE_A_COMPLETER,
+                          DossierEtat.CADRE_VALIDEE})
 
 
 class DossierCommune(db.Model):
@@ -73,7 +48,7 @@ class Dossier(db.Model):
         default=DossierEtat.LABELLISE,
         index=True,
     )
-    # Dates of the steps, written by the lifecycle service (app/dossiers/transitions.py).
+    # Dates of the steps, written by the lifecycle (app/dossiers/lifecycle.py).
     adhesion_deposee_le: Mapped[date | None]
     adhesion_signee_le: Mapped[date | None]
     cadre_deposee_le: Mapped[date | None]
@@ -81,8 +56,6 @@ class Dossier(db.Model):
     echeance_prorogee_le: Mapped[date | None]
     # Derived from the two above (app/dossiers/echeance.py) but stored: lists filter and sort on it.
     echeance_cadre: Mapped[date | None] = mapped_column(index=True)
-    # Hash of the last history row: deleting the tail of the chain is detected too.
-    historique_empreinte: Mapped[str | None] = mapped_column(String(64))
     # Optimistic locking: an UPDATE that finds another version fails (StaleDataError).
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -103,6 +76,41 @@ class Dossier(db.Model):
 
     def __str__(self):
         return self.nom
+
+    def signataires(self) -> tuple[str, ...]:
+        """The collectivités that must each bring a délibération: the communes and their EPCI."""
+        codes = [lien.commune_insee for lien in self.liens_communes]
+        if self.epci_siren:
+            codes.append(self.epci_siren)
+        return tuple(sorted(codes))
+
+    def current_step(self) -> Etape:
+        if self.etat in ADHESION_STATES:
+            return Etape.ADHESION
+        if self.etat in CADRE_STATES:
+            return Etape.CADRE
+        return Etape.SUIVI
+
+    def collectivite_names(self) -> dict[str, str]:
+        """INSEE code or SIREN → name, for the collectivités of the dossier."""
+        names = {c.insee: c.nom for c in self.communes}
+        if self.epci_siren:
+            names[self.epci_siren] = self.epci.nom if self.epci else self.epci_siren
+        return names
+
+    # --- what a user may do here (views, templates and the API ask these) -------------
+    def can_upload(self, user, roles: frozenset | None = None) -> bool:
+        roles = self.roles_of(user) if roles is None else roles
+        return not roles.isdisjoint(UPLOADERS)
+
+    def is_porteur(self, user, roles: frozenset | None = None) -> bool:
+        """The commune(s), the EPCI or the chef de projet of this dossier: they write it."""
+        roles = self.roles_of(user) if roles is None else roles
+        return not roles.isdisjoint(PORTEURS)
+
+    def can_propose_avenant(self, user, roles: frozenset | None = None) -> bool:
+        """Porteurs amend a signed convention-cadre."""
+        return self.etat == DossierEtat.MISE_EN_OEUVRE and self.is_porteur(user, roles)
 
     def statut_echeance(self, today: date):
         """The 18-month status (app/dossiers/echeance.py); none once the dossier left unsigned."""

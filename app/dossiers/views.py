@@ -1,21 +1,21 @@
-"""Home ("Mes dossiers") and the dossier page."""
-from flask import abort, current_app, render_template, request
+"""Home ("Mes dossiers"), the dossier page and its lifecycle actions."""
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
+from app.core.formatting import today_in_paris
 from app.documents.models import Document
-from app.documents.services import UPLOADERS
-from app.dossiers.avenants import Avenant
-from app.dossiers.blueprint import bp
+from app.dossiers import lifecycle
+from app.dossiers.actions import SignedFile, action_page
 from app.dossiers.echeance import StatutEcheance
-from app.dossiers.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.dossiers.presentation import NEXT_STEP
 from app.dossiers.queries import departements_for, search_dossiers
-from app.dossiers.transitions import available_actions, today_in_paris
-from app.workflows.dossier import PORTEURS
+from app.workflows.history import timeline
+
+bp = Blueprint("dossiers", __name__)
 
 
 @bp.route("/")
@@ -53,12 +53,6 @@ def get_dossier(dossier_id: int) -> Dossier:
 def show(dossier_id):
     dossier = get_dossier(dossier_id)
     today = today_in_paris()
-    timeline = db.session.scalars(
-        select(HistoryEntry)
-        .where(HistoryEntry.dossier_id == dossier.id)
-        .options(selectinload(HistoryEntry.user))
-        .order_by(HistoryEntry.id.desc())
-    ).all()
     documents = db.session.scalars(
         select(Document)
         .where(Document.dossier_id == dossier.id)
@@ -66,18 +60,26 @@ def show(dossier_id):
         .order_by(Document.etape, Document.type, Document.id)
     ).all()
     roles = dossier.roles_of(current_user)
-    avenants = db.session.scalars(
-        select(Avenant).where(Avenant.dossier_id == dossier.id).order_by(Avenant.numero)
-    ).all()
     return render_template(
         "dossiers/show.html",
         dossier=dossier,
-        avenants=avenants,
-        can_upload=not roles.isdisjoint(UPLOADERS),
-        can_propose_avenant=dossier.etat == DossierEtat.MISE_EN_OEUVRE and not roles.isdisjoint(PORTEURS),
+        avenants=dossier.avenants,
+        can_upload=dossier.can_upload(current_user, roles),
+        can_propose_avenant=dossier.can_propose_avenant(current_user, roles),
         next_step=NEXT_STEP[dossier.etat],
         statut_echeance=dossier.statut_echeance(today),
-        choices=available_actions(dossier, current_user, today=today, roles=roles),
-        timeline=timeline,
+        choices=lifecycle.available_actions(dossier, current_user, today=today, roles=roles),
+        timeline=timeline(dossier.id),
         documents=documents,
+    )
+
+
+@bp.route("/dossiers/<int:dossier_id>/actions/<event>", methods=["GET", "POST"])
+def act(dossier_id, event):
+    dossier = get_dossier(dossier_id)
+    rule = lifecycle.MACHINE.events.get(event)
+    return action_page(
+        dossier, dossier, lifecycle.MACHINE, event, title=rule.label if rule else event,
+        back=url_for("dossiers.show", dossier_id=dossier.id),
+        signed_file=SignedFile(dossier.current_step(), "Convention signée"),
     )

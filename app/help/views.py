@@ -34,12 +34,12 @@ def transitions_table(machine, events) -> list[dict]:
     for state in machine.states:
         for transition in state.transitions:
             for event in transition.events:
-                label, roles, _ = events[event.id]
+                rule = events[event.id]
                 rows.append({
-                    "event": label,
+                    "event": rule.label,
                     "source": transition.source.name,
                     "target": transition.target.name,
-                    "roles": ", ".join(sorted(r.label for r in roles)),
+                    "roles": ", ".join(sorted(r.label for r in rule.roles)),
                 })
     return rows
 

@@ -3,31 +3,44 @@
 rédaction → déposé → (à compléter → déposé)* → signé. Same strict settings and the
 same kind of guards as the dossier's machine.
 """
+from dataclasses import dataclass
+
 from statemachine import Event, State, StateMachine
 
-from app.dossiers.avenants import AvenantEtat as A
-from app.workflows.dossier import PORTEURS, PREFECTURE
+from app.workflows.dossier import PORTEURS, PREFECTURE, PROJET_CONVENTION
 from app.workflows.guards import (
-    Action, TransitionRefusee, check_event, require_reason, require_signature,
+    EventRule, SignatureFacts, TransitionRefusee, check_event, require_reason, require_signature,
 )
+from app.workflows.states import AvenantEtat as A
 
 
-def _require_draft(action: Action) -> None:
-    if "projet_convention" not in {kind for kind, _ in action.documents}:
+@dataclass(frozen=True)
+class AvenantFacts(SignatureFacts):
+    """The avenant's machine needs no more than a signed step's facts."""
+
+
+def _require_draft(facts: AvenantFacts) -> None:
+    if PROJET_CONVENTION not in {kind for kind, _ in facts.documents}:
         raise TransitionRefusee("Ajoutez le projet d'avenant avant de le déposer.")
 
 
+def _require_signature(facts: AvenantFacts) -> None:
+    require_signature(facts, "l'avenant signé")
+
+
 EVENTS = {
-    "deposer": ("Déposer l'avenant", PORTEURS, (_require_draft,)),
-    "demander_complements": ("Demander des compléments sur l'avenant", PREFECTURE, (require_reason,)),
-    "redeposer": ("Déposer à nouveau l'avenant", PORTEURS, (_require_draft,)),
-    "signer": ("Enregistrer la signature de l'avenant", PREFECTURE, (require_signature,)),
+    "deposer": EventRule("Déposer l'avenant", PORTEURS, (_require_draft,)),
+    "demander_complements": EventRule("Demander des compléments sur l'avenant", PREFECTURE,
+                                      (require_reason,), ("reason",)),
+    "redeposer": EventRule("Déposer à nouveau l'avenant", PORTEURS, (_require_draft,)),
+    "signer": EventRule("Enregistrer la signature de l'avenant", PREFECTURE, (_require_signature,),
+                        ("signature_date", "signed_file")),
 }
-IRREVERSIBLE = {"signer"}
+IRREVERSIBLE = frozenset({"signer"})
 
 
-def check(event: str, action: Action) -> None:
-    check_event(EVENTS, event, action)
+def check(event: str, facts: AvenantFacts) -> None:
+    check_event(EVENTS, event, facts)
 
 
 class AvenantWorkflow(StateMachine):
@@ -36,22 +49,11 @@ class AvenantWorkflow(StateMachine):
     a_completer = State("À compléter", value=A.A_COMPLETER)
     signe = State("Signé", value=A.SIGNE, final=True)
 
-    deposer = Event(
-        redaction.to(depose, validators="guard"),
-        name=EVENTS["deposer"][0],
-    )
-    demander_complements = Event(
-        depose.to(a_completer, validators="guard"),
-        name=EVENTS["demander_complements"][0],
-    )
-    redeposer = Event(
-        a_completer.to(depose, validators="guard"),
-        name=EVENTS["redeposer"][0],
-    )
-    signer = Event(
-        depose.to(signe, validators="guard"),
-        name=EVENTS["signer"][0],
-    )
+    deposer = Event(redaction.to(depose, validators="guard"), name=EVENTS["deposer"].label)
+    demander_complements = Event(depose.to(a_completer, validators="guard"),
+                                 name=EVENTS["demander_complements"].label)
+    redeposer = Event(a_completer.to(depose, validators="guard"), name=EVENTS["redeposer"].label)
+    signer = Event(depose.to(signe, validators="guard"), name=EVENTS["signer"].label)
 
-    def guard(self, event: str, action: Action):
-        check(event, action)
+    def guard(self, event: str, facts: AvenantFacts):
+        check(event, facts)

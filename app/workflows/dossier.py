@@ -6,13 +6,16 @@ current state raises TransitionNotAllowed, exceptions propagate, and the state f
 updated atomically (never briefly empty, which an autoflush could write as NULL).
 Guards are validators that raise TransitionRefusee with the reason, in French.
 """
+from dataclasses import dataclass
+from datetime import date
+
 from statemachine import Event, State, StateMachine
 
 from app.auth.roles import Role
-from app.dossiers.models import DossierEtat as E
 from app.workflows.guards import (
-    Action, TransitionRefusee, check_event, require_reason, require_signature,
+    EventRule, SignatureFacts, TransitionRefusee, check_event, require_reason, require_signature,
 )
+from app.workflows.states import DossierEtat as E
 
 PORTEURS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET})
 PREFECTURE = frozenset({Role.PREFECTURE})
@@ -22,13 +25,21 @@ DIAGNOSTIC = "diagnostic"
 PROJET_CONVENTION = "projet_convention"
 
 
-def _deliberations_missing(action: Action) -> list[str]:
-    present = {code for kind, code in action.documents if kind == DELIBERATION}
-    return [code for code in action.signataires if code not in present]
+@dataclass(frozen=True)
+class DossierFacts(SignatureFacts):
+    # codes of the collectivités that must each bring a délibération (communes + EPCI)
+    signataires: tuple = ()
+    new_deadline: date | None = None
+    current_deadline: date | None = None
 
 
-def _require_deliberations(action: Action) -> None:
-    missing = _deliberations_missing(action)
+def _deliberations_missing(facts: DossierFacts) -> list[str]:
+    present = {code for kind, code in facts.documents if kind == DELIBERATION}
+    return [code for code in facts.signataires if code not in present]
+
+
+def _require_deliberations(facts: DossierFacts) -> None:
+    missing = _deliberations_missing(facts)
     if missing:
         raise TransitionRefusee(
             "Il manque la délibération de chaque collectivité signataire : "
@@ -36,52 +47,62 @@ def _require_deliberations(action: Action) -> None:
         )
 
 
-def _require_cadre_documents(action: Action) -> None:
-    kinds = {kind for kind, _ in action.documents}
+def _require_cadre_documents(facts: DossierFacts) -> None:
+    kinds = {kind for kind, _ in facts.documents}
     if DIAGNOSTIC not in kinds:
         raise TransitionRefusee("Ajoutez le diagnostic du territoire avant de déposer la convention-cadre.")
     if PROJET_CONVENTION not in kinds:
         raise TransitionRefusee("Ajoutez le projet de convention-cadre avant de la déposer.")
-    _require_deliberations(action)
+    _require_deliberations(facts)
 
 
-def _require_new_deadline(action: Action) -> None:
-    require_reason(action, "le motif de la prolongation")
-    if action.new_deadline is None:
+def _require_new_deadline(facts: DossierFacts) -> None:
+    require_reason(facts, "le motif de la prolongation")
+    if facts.new_deadline is None:
         raise TransitionRefusee("Indiquez la nouvelle date limite de signature de la convention-cadre.")
-    if action.current_deadline and action.new_deadline <= action.current_deadline:
+    if facts.current_deadline and facts.new_deadline <= facts.current_deadline:
         raise TransitionRefusee(
             "La nouvelle date limite doit être postérieure à l'échéance actuelle "
-            f"({action.current_deadline:%d/%m/%Y})."
+            f"({facts.current_deadline:%d/%m/%Y})."
         )
 
 
-# event -> (label for buttons and history, roles allowed, extra checks)
+REASON = ("reason",)
+SIGNATURE = ("signature_date", "signed_file")
+
 EVENTS = {
-    "demarrer_adhesion": ("Commencer la convention d'adhésion", PORTEURS, ()),
-    "deposer_adhesion": ("Déposer la convention d'adhésion", PORTEURS, (_require_deliberations,)),
-    "demander_complements_adhesion": ("Demander des compléments", PREFECTURE, (require_reason,)),
-    "redeposer_adhesion": ("Déposer à nouveau la convention d'adhésion", PORTEURS, (_require_deliberations,)),
-    "valider_adhesion": ("Valider la convention d'adhésion", PREFECTURE, ()),
-    "signer_adhesion": ("Enregistrer la signature de la convention d'adhésion", PREFECTURE, (require_signature,)),
-    "demarrer_cadre": ("Commencer la convention-cadre", PORTEURS, ()),
-    "deposer_cadre": ("Déposer la convention-cadre", PORTEURS, (_require_cadre_documents,)),
-    "demander_complements_cadre": ("Demander des compléments", PREFECTURE, (require_reason,)),
-    "redeposer_cadre": ("Déposer à nouveau la convention-cadre", PORTEURS, (_require_cadre_documents,)),
-    "valider_cadre": ("Valider la convention-cadre", PREFECTURE, ()),
-    "signer_cadre": ("Enregistrer la signature de la convention-cadre", PREFECTURE, (require_signature,)),
-    "prolonger_delai": ("Prolonger le délai de 18 mois", PREFECTURE, (_require_new_deadline,)),
-    "declarer_sortie": ("Déclarer la sortie du programme", PREFECTURE, (require_reason,)),
-    "cloturer": ("Clôturer le dossier", PREFECTURE, ()),
+    "demarrer_adhesion": EventRule("Commencer la convention d'adhésion", PORTEURS),
+    "deposer_adhesion": EventRule("Déposer la convention d'adhésion", PORTEURS, (_require_deliberations,)),
+    "demander_complements_adhesion": EventRule("Demander des compléments", PREFECTURE, (require_reason,), REASON),
+    "redeposer_adhesion": EventRule("Déposer à nouveau la convention d'adhésion", PORTEURS,
+                                    (_require_deliberations,)),
+    "valider_adhesion": EventRule("Valider la convention d'adhésion", PREFECTURE),
+    "signer_adhesion": EventRule("Enregistrer la signature de la convention d'adhésion", PREFECTURE,
+                                 (require_signature,), SIGNATURE),
+    "demarrer_cadre": EventRule("Commencer la convention-cadre", PORTEURS),
+    "deposer_cadre": EventRule("Déposer la convention-cadre", PORTEURS, (_require_cadre_documents,)),
+    "demander_complements_cadre": EventRule("Demander des compléments", PREFECTURE, (require_reason,), REASON),
+    "redeposer_cadre": EventRule("Déposer à nouveau la convention-cadre", PORTEURS, (_require_cadre_documents,)),
+    "valider_cadre": EventRule("Valider la convention-cadre", PREFECTURE),
+    "signer_cadre": EventRule("Enregistrer la signature de la convention-cadre", PREFECTURE,
+                              (require_signature,), SIGNATURE),
+    "prolonger_delai": EventRule("Prolonger le délai de 18 mois", PREFECTURE, (_require_new_deadline,),
+                                 ("reason", "new_deadline")),
+    "declarer_sortie": EventRule("Déclarer la sortie du programme", PREFECTURE, (require_reason,), REASON),
+    "cloturer": EventRule("Clôturer le dossier", PREFECTURE),
 }
 
 # Events that cannot be undone: the page asks for a confirmation first.
-IRREVERSIBLE = {"signer_adhesion", "signer_cadre", "declarer_sortie", "cloturer"}
+IRREVERSIBLE = frozenset({"signer_adhesion", "signer_cadre", "declarer_sortie", "cloturer"})
 
 
-def check(event: str, action: Action) -> None:
-    """Raise TransitionRefusee if `action` may not fire `event` (state aside)."""
-    check_event(EVENTS, event, action)
+def check(event: str, facts: DossierFacts) -> None:
+    """Raise TransitionRefusee if `facts` may not fire `event` (state aside)."""
+    check_event(EVENTS, event, facts)
+
+
+def _event(transitions, event_id: str) -> Event:
+    return Event(transitions, name=EVENTS[event_id].label)
 
 
 class DossierWorkflow(StateMachine):
@@ -99,85 +120,45 @@ class DossierWorkflow(StateMachine):
     cloture = State("Clôturé", value=E.CLOTURE, final=True)
     sorti = State("Sorti du programme", value=E.SORTI, final=True)
 
-    demarrer_adhesion = Event(
-        labellise.to(adhesion_redaction, validators="guard"),
-        name=EVENTS["demarrer_adhesion"][0],
-    )
-    deposer_adhesion = Event(
-        adhesion_redaction.to(adhesion_deposee, validators="guard"),
-        name=EVENTS["deposer_adhesion"][0],
-    )
-    demander_complements_adhesion = Event(
-        adhesion_deposee.to(adhesion_a_completer, validators="guard"),
-        name=EVENTS["demander_complements_adhesion"][0],
-    )
-    redeposer_adhesion = Event(
-        adhesion_a_completer.to(adhesion_deposee, validators="guard"),
-        name=EVENTS["redeposer_adhesion"][0],
-    )
-    valider_adhesion = Event(
-        adhesion_deposee.to(adhesion_validee, validators="guard"),
-        name=EVENTS["valider_adhesion"][0],
-    )
-    signer_adhesion = Event(
-        adhesion_validee.to(adhesion_signee, validators="guard"),
-        name=EVENTS["signer_adhesion"][0],
-    )
-    demarrer_cadre = Event(
-        adhesion_signee.to(cadre_redaction, validators="guard"),
-        name=EVENTS["demarrer_cadre"][0],
-    )
-    deposer_cadre = Event(
-        cadre_redaction.to(cadre_deposee, validators="guard"),
-        name=EVENTS["deposer_cadre"][0],
-    )
-    demander_complements_cadre = Event(
-        cadre_deposee.to(cadre_a_completer, validators="guard"),
-        name=EVENTS["demander_complements_cadre"][0],
-    )
-    redeposer_cadre = Event(
-        cadre_a_completer.to(cadre_deposee, validators="guard"),
-        name=EVENTS["redeposer_cadre"][0],
-    )
-    valider_cadre = Event(
-        cadre_deposee.to(cadre_validee, validators="guard"),
-        name=EVENTS["valider_cadre"][0],
-    )
-    signer_cadre = Event(
-        cadre_validee.to(mise_en_oeuvre, validators="guard"),
-        name=EVENTS["signer_cadre"][0],
-    )
+    demarrer_adhesion = _event(labellise.to(adhesion_redaction, validators="guard"), "demarrer_adhesion")
+    deposer_adhesion = _event(adhesion_redaction.to(adhesion_deposee, validators="guard"), "deposer_adhesion")
+    demander_complements_adhesion = _event(
+        adhesion_deposee.to(adhesion_a_completer, validators="guard"), "demander_complements_adhesion")
+    redeposer_adhesion = _event(
+        adhesion_a_completer.to(adhesion_deposee, validators="guard"), "redeposer_adhesion")
+    valider_adhesion = _event(adhesion_deposee.to(adhesion_validee, validators="guard"), "valider_adhesion")
+    signer_adhesion = _event(adhesion_validee.to(adhesion_signee, validators="guard"), "signer_adhesion")
+    demarrer_cadre = _event(adhesion_signee.to(cadre_redaction, validators="guard"), "demarrer_cadre")
+    deposer_cadre = _event(cadre_redaction.to(cadre_deposee, validators="guard"), "deposer_cadre")
+    demander_complements_cadre = _event(
+        cadre_deposee.to(cadre_a_completer, validators="guard"), "demander_complements_cadre")
+    redeposer_cadre = _event(cadre_a_completer.to(cadre_deposee, validators="guard"), "redeposer_cadre")
+    valider_cadre = _event(cadre_deposee.to(cadre_validee, validators="guard"), "valider_cadre")
+    signer_cadre = _event(cadre_validee.to(mise_en_oeuvre, validators="guard"), "signer_cadre")
     # The 18-month deadline runs from the adhésion's signature to the cadre's.
-    prolonger_delai = Event(
-        (
-            adhesion_signee.to.itself(validators="guard")
-            | cadre_redaction.to.itself(validators="guard")
-            | cadre_deposee.to.itself(validators="guard")
-            | cadre_a_completer.to.itself(validators="guard")
-            | cadre_validee.to.itself(validators="guard")
-        ),
-        name=EVENTS["prolonger_delai"][0],
+    prolonger_delai = _event(
+        adhesion_signee.to.itself(validators="guard")
+        | cadre_redaction.to.itself(validators="guard")
+        | cadre_deposee.to.itself(validators="guard")
+        | cadre_a_completer.to.itself(validators="guard")
+        | cadre_validee.to.itself(validators="guard"),
+        "prolonger_delai",
     )
-    declarer_sortie = Event(
-        (
-            labellise.to(sorti, validators="guard")
-            | adhesion_redaction.to(sorti, validators="guard")
-            | adhesion_deposee.to(sorti, validators="guard")
-            | adhesion_a_completer.to(sorti, validators="guard")
-            | adhesion_validee.to(sorti, validators="guard")
-            | adhesion_signee.to(sorti, validators="guard")
-            | cadre_redaction.to(sorti, validators="guard")
-            | cadre_deposee.to(sorti, validators="guard")
-            | cadre_a_completer.to(sorti, validators="guard")
-            | cadre_validee.to(sorti, validators="guard")
-            | mise_en_oeuvre.to(sorti, validators="guard")
-        ),
-        name=EVENTS["declarer_sortie"][0],
+    declarer_sortie = _event(
+        labellise.to(sorti, validators="guard")
+        | adhesion_redaction.to(sorti, validators="guard")
+        | adhesion_deposee.to(sorti, validators="guard")
+        | adhesion_a_completer.to(sorti, validators="guard")
+        | adhesion_validee.to(sorti, validators="guard")
+        | adhesion_signee.to(sorti, validators="guard")
+        | cadre_redaction.to(sorti, validators="guard")
+        | cadre_deposee.to(sorti, validators="guard")
+        | cadre_a_completer.to(sorti, validators="guard")
+        | cadre_validee.to(sorti, validators="guard")
+        | mise_en_oeuvre.to(sorti, validators="guard"),
+        "declarer_sortie",
     )
-    cloturer = Event(
-        mise_en_oeuvre.to(cloture, validators="guard"),
-        name=EVENTS["cloturer"][0],
-    )
+    cloturer = _event(mise_en_oeuvre.to(cloture, validators="guard"), "cloturer")
 
-    def guard(self, event: str, action: Action):
-        check(event, action)
+    def guard(self, event: str, facts: DossierFacts):
+        check(event, facts)

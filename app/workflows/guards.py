@@ -1,8 +1,8 @@
-"""What a workflow needs to know about an action, and how a refusal is said.
+"""What a machine knows about an action (its facts), and how a refusal is said.
 
-The machines stay free of HTTP and of the database: the service that fires an event
-gathers the facts (the actor's roles on this dossier, the documents present, today's
-date) into an `Action`, and the machine's validators read only that.
+The machines stay free of HTTP and of the database: the feature that fires an event gathers
+plain facts (the actor's roles on the subject, the documents present, today's date) into a
+`Facts` of that machine, and the validators read only that.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,56 +12,68 @@ class TransitionRefusee(Exception):
     """A guard refused the event; the message is French and shown to the user."""
 
 
-@dataclass
-class Action:
-    roles: frozenset  # the actor's roles on this very dossier (app.auth.roles.Role)
+@dataclass(frozen=True)
+class Facts:
+    """What every machine knows: who acts (their roles on this subject), when, and why."""
+
+    roles: frozenset  # app.auth.roles.Role
     today: date
     reason: str = ""
-    signature_date: date | None = None
-    new_deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class SignatureFacts(Facts):
+    """Facts of a machine whose subject is deposited, instructed and signed with documents."""
+
     # (type, collectivité code or "") of the documents present for the current step
     documents: frozenset = field(default_factory=frozenset)
-    # codes of the collectivités that must each bring a délibération (communes + EPCI)
-    signataires: tuple = ()
+    signature_date: date | None = None
     signed_document: bool = False
     submitted_on: date | None = None
-    current_deadline: date | None = None
 
 
-def require_roles(action: Action, allowed, event_label: str) -> None:
-    if action.roles.isdisjoint(allowed):
+def require_roles(facts: Facts, allowed, event_label: str) -> None:
+    if facts.roles.isdisjoint(allowed):
         names = ", ".join(sorted(r.label for r in allowed))
         raise TransitionRefusee(f"« {event_label} » est réservé aux rôles suivants : {names}.")
 
 
-def require_reason(action: Action, what: str = "un motif") -> None:
-    if not (action.reason or "").strip():
+def require_reason(facts: Facts, what: str = "un motif") -> None:
+    if not (facts.reason or "").strip():
         raise TransitionRefusee(f"Indiquez {what} : il sera conservé dans l'historique du dossier.")
 
 
-def require_signature(action: Action) -> None:
-    if action.signature_date is None:
+def require_signature(facts: SignatureFacts, document: str = "la convention signée") -> None:
+    if facts.signature_date is None:
         raise TransitionRefusee("Indiquez la date de signature.")
-    if action.signature_date > action.today:
+    if facts.signature_date > facts.today:
         raise TransitionRefusee("La date de signature ne peut pas être dans le futur.")
-    if action.submitted_on and action.signature_date < action.submitted_on:
+    if facts.submitted_on and facts.signature_date < facts.submitted_on:
         raise TransitionRefusee(
-            "La date de signature ne peut pas précéder le dépôt de la convention "
-            f"({action.submitted_on:%d/%m/%Y})."
+            "La date de signature ne peut pas précéder le dépôt "
+            f"({facts.submitted_on:%d/%m/%Y})."
         )
-    if not action.signed_document:
-        raise TransitionRefusee("Joignez la convention signée (PDF) avant d'enregistrer la signature.")
+    if not facts.signed_document:
+        raise TransitionRefusee(f"Joignez {document} (PDF) avant d'enregistrer la signature.")
 
 
-def check_event(events: dict, event: str, action: Action) -> None:
-    """Raise TransitionRefusee if `action` may not fire `event` of a machine (state aside).
+@dataclass(frozen=True)
+class EventRule:
+    """An event of a machine: its label (buttons, history), the roles allowed, extra checks,
+    and what the user types for it (the action page shows these fields)."""
 
-    `events` maps each event to (label, roles allowed, extra checks).
-    """
-    label, roles, checks = events[event]
-    require_roles(action, roles, label)
-    for rule in checks:
-        rule(action)
+    label: str
+    roles: frozenset
+    checks: tuple = ()
+    fields: tuple = ()
+
+
+def check_event(events: dict, event: str, facts: Facts) -> None:
+    """Raise TransitionRefusee if `facts` may not fire `event` of a machine (state aside)."""
+    rule = events[event]
+    require_roles(facts, rule.roles, rule.label)
+    for check in rule.checks:
+        check(facts)
 
 
 def acting_role(roles, allowed):

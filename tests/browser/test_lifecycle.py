@@ -33,7 +33,7 @@ def pdf_file(folder, name: str, title: str):
 
 
 def today_in_paris():
-    """The application's today (app.dossiers.transitions.today_in_paris)."""
+    """The application's today (app.core.formatting.today_in_paris)."""
     return datetime.now(ZoneInfo("Europe/Paris")).date()
 
 

@@ -11,7 +11,8 @@ from app.core.db import db
 from app.core.errors import DomainError
 from app.demo import services
 from app.demo.lifecycle import seed_lifecycle
-from app.dossiers.history import HistoryEntry, verify_chains
+from app.historique.verify import verify_chains
+from app.workflows.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierEtat as E
 from tests import factories
 

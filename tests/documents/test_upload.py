@@ -218,7 +218,7 @@ def test_generated_document_is_marked_and_has_no_uploader(place):
 
 
 def test_a_document_of_an_avenant_is_attached_to_it(client, login_as, place):
-    from app.dossiers.avenants import Avenant
+    from app.avenants.models import Avenant
 
     avenant = Avenant(dossier_id=place.dossier.id, numero=1, objet="Extension du périmètre ORT")
     db.session.add(avenant)

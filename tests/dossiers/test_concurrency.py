@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.core.db import db
 from app.core.errors import ConflictError
-from app.dossiers import transitions
-from app.dossiers.history import HistoryEntry
+from app.dossiers import lifecycle
+from app.workflows.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierEtat as E
 from tests import factories
 
@@ -35,6 +35,7 @@ def committed_dossier(app):
     dossier_id, agent_ids, dep_code, region_code = ids
     with app.app_context():
         db.session.execute(text("DELETE FROM history_entry WHERE dossier_id = :d"), {"d": dossier_id})
+        db.session.execute(text("DELETE FROM history_chain WHERE dossier_id = :d"), {"d": dossier_id})
         db.session.execute(text("DELETE FROM role_grant WHERE user_id IN (:a, :b)"),
                            {"a": agent_ids[0], "b": agent_ids[1]})
         db.session.execute(text('DELETE FROM "user" WHERE id IN (:a, :b)'),
@@ -66,11 +67,11 @@ def test_second_agent_gets_a_conflict_and_nothing_is_half_written(app, committed
             # The services use db.session: point it at each agent's session in turn.
             original = db.session
             db.session = _Scoped(first)
-            transitions.fire(d1, "valider_adhesion", a1, today=TODAY, expected_version=seen)
+            lifecycle.fire(d1, "valider_adhesion", a1, today=TODAY, expected_version=seen)
             first.commit()
             db.session = _Scoped(second)
             with pytest.raises(ConflictError, match="modifié entre-temps"):
-                transitions.fire(d2, "demander_complements_adhesion", a2, today=TODAY,
+                lifecycle.fire(d2, "demander_complements_adhesion", a2, today=TODAY,
                                  reason="Pièce manquante", expected_version=seen)
             second.rollback()
         finally:
@@ -96,10 +97,10 @@ def test_the_stale_page_is_refused_even_without_a_race(app, committed_dossier):
             dossier = session.get(Dossier, dossier_id)
             agent = session.get(User, agent_ids[0])
             seen = dossier.version
-            transitions.fire(dossier, "valider_adhesion", agent, today=TODAY, expected_version=seen)
+            lifecycle.fire(dossier, "valider_adhesion", agent, today=TODAY, expected_version=seen)
             session.commit()
             with pytest.raises(ConflictError):
-                transitions.fire(dossier, "declarer_sortie", agent, today=TODAY, reason="x",
+                lifecycle.fire(dossier, "declarer_sortie", agent, today=TODAY, reason="x",
                                  expected_version=seen)
         finally:
             db.session = original

@@ -7,8 +7,9 @@ from pypdf import PdfWriter
 
 from app.auth.roles import Role
 from app.core.db import db
-from app.dossiers import transitions
-from app.dossiers.history import HistoryEntry
+from app.core.formatting import today_in_paris
+from app.dossiers import lifecycle
+from app.workflows.history import HistoryEntry
 from app.dossiers.models import DossierEtat as E
 from tests import factories
 
@@ -36,7 +37,7 @@ def prefet(dossier):
 
 def test_page_shows_state_next_step_and_refused_action_with_reason(client, login_as, dossier):
     user = commune_user(dossier)
-    transitions.fire(dossier, "demarrer_adhesion", user)
+    lifecycle.fire(dossier, "demarrer_adhesion", user)
     login_as(user)
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Convention d&#39;adhésion en rédaction" in page or "Convention d'adhésion en rédaction" in page
@@ -48,7 +49,7 @@ def test_page_shows_state_next_step_and_refused_action_with_reason(client, login
 def test_a_commune_submits_and_the_prefecture_asks_for_completion(client, login_as, dossier):
     user = commune_user(dossier)
     factories.deliberations(dossier)
-    transitions.fire(dossier, "demarrer_adhesion", user)
+    lifecycle.fire(dossier, "demarrer_adhesion", user)
     login_as(user)
     response = client.post(f"/dossiers/{dossier.id}/actions/deposer_adhesion", data={"version": dossier.version})
     assert response.status_code == 302
@@ -73,10 +74,10 @@ def test_a_commune_submits_and_the_prefecture_asks_for_completion(client, login_
 def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
     user = commune_user(dossier)
     factories.deliberations(dossier)
-    transitions.fire(dossier, "demarrer_adhesion", user)
-    transitions.fire(dossier, "deposer_adhesion", user)
+    lifecycle.fire(dossier, "demarrer_adhesion", user)
+    lifecycle.fire(dossier, "deposer_adhesion", user)
     seen = dossier.version
-    transitions.fire(dossier, "valider_adhesion", prefet(dossier))
+    lifecycle.fire(dossier, "valider_adhesion", prefet(dossier))
     login_as(prefet(dossier))
     response = client.post(f"/dossiers/{dossier.id}/actions/declarer_sortie",
                            data={"version": seen, "reason": "Retrait"}, follow_redirects=True)
@@ -88,14 +89,14 @@ def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
 def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app):
     user = commune_user(dossier)
     factories.deliberations(dossier)
-    transitions.fire(dossier, "demarrer_adhesion", user)
-    transitions.fire(dossier, "deposer_adhesion", user)
+    lifecycle.fire(dossier, "demarrer_adhesion", user)
+    lifecycle.fire(dossier, "deposer_adhesion", user)
     agent = prefet(dossier)
-    transitions.fire(dossier, "valider_adhesion", agent)
+    lifecycle.fire(dossier, "valider_adhesion", agent)
     login_as(agent)
     irreversible = client.get(f"/dossiers/{dossier.id}/actions/signer_adhesion").get_data(as_text=True)
     assert "Cette action est définitive" in irreversible
-    today = transitions.today_in_paris()
+    today = today_in_paris()
     response = client.post(
         f"/dossiers/{dossier.id}/actions/signer_adhesion",
         data={"version": dossier.version, "signature_date": today.isoformat(),
@@ -113,9 +114,9 @@ def test_signature_refused_keeps_no_file(client, login_as, dossier, app):
     user = commune_user(dossier)
     factories.deliberations(dossier)
     for event in ("demarrer_adhesion", "deposer_adhesion"):
-        transitions.fire(dossier, event, user)
+        lifecycle.fire(dossier, event, user)
     agent = prefet(dossier)
-    transitions.fire(dossier, "valider_adhesion", agent)
+    lifecycle.fire(dossier, "valider_adhesion", agent)
     login_as(agent)
     storage_dir = app.config.get("DOCUMENTS_DIR") or (app.instance_path + "/documents")
     import os
@@ -155,11 +156,11 @@ def test_dossier_page_sql_does_not_grow(client, login_as, count_queries):
         factories.deliberations(dossier)
         for _ in range(size):
             factories.document(dossier, "etude", "adhesion")
-        transitions.fire(dossier, "demarrer_adhesion", user)
-        transitions.fire(dossier, "deposer_adhesion", user)
+        lifecycle.fire(dossier, "demarrer_adhesion", user)
+        lifecycle.fire(dossier, "deposer_adhesion", user)
         for _ in range(size):
-            transitions.fire(dossier, "demander_complements_adhesion", agent, reason="encore")
-            transitions.fire(dossier, "redeposer_adhesion", user)
+            lifecycle.fire(dossier, "demander_complements_adhesion", agent, reason="encore")
+            lifecycle.fire(dossier, "redeposer_adhesion", user)
         login_as(agent)
         with count_queries() as counter:
             assert client.get(f"/dossiers/{dossier.id}").status_code == 200
@@ -177,22 +178,29 @@ def test_avenant_lifecycle(client, login_as, dossier):
     assert response.status_code == 302
     page = client.get(f"/dossiers/{dossier.id}/avenants/1").get_data(as_text=True)
     assert "Ajoutez le projet d&#39;avenant" in page or "Ajoutez le projet d'avenant" in page
-    from app.dossiers.avenants import Avenant, AvenantEtat
+    from app.avenants.models import Avenant, AvenantEtat
 
     avenant = Avenant.query.filter_by(dossier_id=dossier.id, numero=1).one()
     factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
     db.session.commit()
-    db.session.refresh(dossier)
-    response = client.post(f"/dossiers/{dossier.id}/avenants/1/actions/deposer", data={"version": dossier.version})
+    db.session.refresh(avenant)
+    dossier_version = dossier.version
+    response = client.post(f"/dossiers/{dossier.id}/avenants/1/actions/deposer", data={"version": avenant.version})
     assert response.status_code == 302
     login_as(agent)
-    db.session.refresh(dossier)
+    db.session.refresh(avenant)
     response = client.post(f"/dossiers/{dossier.id}/avenants/1/actions/demander_complements",
-                           data={"version": dossier.version, "reason": "Préciser le coût"})
+                           data={"version": avenant.version, "reason": "Préciser le coût"})
     assert response.status_code == 302
     db.session.refresh(avenant)
+    db.session.refresh(dossier)
     assert avenant.etat == AvenantEtat.A_COMPLETER
-    events = [e.event for e in HistoryEntry.query.filter_by(dossier_id=dossier.id).order_by(HistoryEntry.id)]
-    assert events == ["avenant_cree", "avenant_deposer", "avenant_demander_complements"]
+    assert dossier.version == dossier_version  # the avenant's steps leave the dossier's lock alone
+    rows = HistoryEntry.query.filter_by(dossier_id=dossier.id).order_by(HistoryEntry.seq).all()
+    assert [(e.machine, e.subject_id, e.event, e.from_state, e.to_state) for e in rows] == [
+        ("avenant", avenant.id, "creer", None, "redaction"),
+        ("avenant", avenant.id, "deposer", "redaction", "depose"),
+        ("avenant", avenant.id, "demander_complements", "depose", "a_completer"),
+    ]
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Avenant n° 1" in page

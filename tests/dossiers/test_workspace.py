@@ -8,7 +8,7 @@ import pytest
 from app.auth.roles import Role
 from app.dossiers.echeance import StatutEcheance as S, add_months
 from app.dossiers.models import DossierEtat as E
-from app.dossiers.transitions import today_in_paris
+from app.core.formatting import today_in_paris
 from tests import factories
 
 

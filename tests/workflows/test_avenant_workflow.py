@@ -6,8 +6,8 @@ import pytest
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.errors import DomainError
-from app.dossiers import avenant_service
-from app.dossiers.avenants import AvenantEtat as A
+from app.avenants import lifecycle as avenant_lifecycle, services as avenant_services
+from app.avenants.models import AvenantEtat as A
 from app.dossiers.models import DossierEtat as E
 from app.workflows.avenant import EVENTS
 from tests import factories
@@ -26,7 +26,7 @@ def signed_dossier():
 
 
 def new_avenant(dossier, with_draft=True, signed_pdf=False):
-    avenant = avenant_service.create_avenant(dossier, "Nouvelle fiche action", actor(Role.COMMUNE, dossier))
+    avenant = avenant_services.create_avenant(dossier, "Nouvelle fiche action", actor(Role.COMMUNE, dossier))
     if with_draft:
         factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
     if signed_pdf:
@@ -39,7 +39,7 @@ def bring(avenant, dossier, state):
     steps = {A.DEPOSE: [("deposer", porteur, {})],
              A.A_COMPLETER: [("deposer", porteur, {}), ("demander_complements", prefet, {"reason": "x"})]}
     for event, user, data in steps.get(state, []):
-        avenant_service.fire_avenant(avenant, event, user, today=TODAY, **data)
+        avenant_lifecycle.fire(avenant, event, user, today=TODAY, **data)
     assert avenant.etat == state
 
 
@@ -63,12 +63,12 @@ def test_avenant_event_by_role(signed_dossier, event, start, allowed, data, role
     bring(avenant, dossier, start)
     if role in allowed:
         with pytest.raises(DomainError, match="est réservé"):  # same role, another dossier
-            avenant_service.fire_avenant(avenant, event, actor(role, other), today=TODAY, **data)
-        avenant_service.fire_avenant(avenant, event, actor(role, dossier), today=TODAY, **data)
+            avenant_lifecycle.fire(avenant, event, actor(role, other), today=TODAY, **data)
+        avenant_lifecycle.fire(avenant, event, actor(role, dossier), today=TODAY, **data)
         assert avenant.etat != start
     else:
         with pytest.raises(DomainError, match="est réservé"):
-            avenant_service.fire_avenant(avenant, event, actor(role, dossier), today=TODAY, **data)
+            avenant_lifecycle.fire(avenant, event, actor(role, dossier), today=TODAY, **data)
         assert avenant.etat == start
 
 
@@ -76,17 +76,17 @@ def test_avenant_guards(signed_dossier):
     dossier, _ = signed_dossier
     avenant = new_avenant(dossier, with_draft=False)
     with pytest.raises(DomainError, match="projet d'avenant"):
-        avenant_service.fire_avenant(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
+        avenant_lifecycle.fire(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
     factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
-    avenant_service.fire_avenant(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
-    with pytest.raises(DomainError, match="Joignez la convention signée"):
-        avenant_service.fire_avenant(avenant, "signer", actor(Role.PREFECTURE, dossier), today=TODAY,
+    avenant_lifecycle.fire(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
+    with pytest.raises(DomainError, match="Joignez l'avenant signé"):
+        avenant_lifecycle.fire(avenant, "signer", actor(Role.PREFECTURE, dossier), today=TODAY,
                                      signature_date=TODAY)
     with pytest.raises(DomainError, match="n'est pas possible"):
-        avenant_service.fire_avenant(avenant, "redeposer", actor(Role.COMMUNE, dossier), today=TODAY)
+        avenant_lifecycle.fire(avenant, "redeposer", actor(Role.COMMUNE, dossier), today=TODAY)
 
 
 def test_no_avenant_before_the_cadre_is_signed():
     dossier = factories.dossier()
     with pytest.raises(DomainError, match="convention-cadre signée"):
-        avenant_service.create_avenant(dossier, "x", actor(Role.COMMUNE, dossier))
+        avenant_services.create_avenant(dossier, "x", actor(Role.COMMUNE, dossier))

@@ -6,8 +6,8 @@ import pytest
 
 from app.auth.roles import Role
 from app.core.errors import ConflictError, DomainError
-from app.dossiers import transitions
-from app.dossiers.history import HistoryEntry
+from app.dossiers import lifecycle
+from app.workflows.history import HistoryEntry
 from app.dossiers.models import DossierEtat as E
 from app.workflows.dossier import EVENTS, DossierWorkflow
 from tests import factories
@@ -79,7 +79,7 @@ def bring_to(dossier, state: E):
             factories.document(dossier, "projet_convention", "cadre")
             factories.document(dossier, "convention_signee", "cadre")
         for event, user, data in path[step]:
-            transitions.fire(dossier, event, user, today=TODAY, **data)
+            lifecycle.fire(dossier, event, user, today=TODAY, **data)
         if step == state:
             break
     assert dossier.etat == state
@@ -119,12 +119,12 @@ def test_event_for_each_role_in_scope(world, event, start, allowed, data, role):
     user = actor(role, dossier)
     entries_before = HistoryEntry.query.filter_by(dossier_id=dossier.id).count()
     if role in allowed:
-        entry = transitions.fire(dossier, event, user, today=TODAY, **data)
+        entry = lifecycle.fire(dossier, event, user, today=TODAY, **data)
         assert entry.event == event and entry.user_id == user.id and entry.role == role.value
         assert entry.from_state == start.value and entry.to_state == dossier.etat.value
     else:
         with pytest.raises(DomainError, match="est réservé aux rôles suivants"):
-            transitions.fire(dossier, event, user, today=TODAY, **data)
+            lifecycle.fire(dossier, event, user, today=TODAY, **data)
         assert dossier.etat == start
         assert HistoryEntry.query.filter_by(dossier_id=dossier.id).count() == entries_before
 
@@ -136,7 +136,7 @@ def test_event_refused_out_of_scope(world, event, start, allowed, data):
     for role in allowed:
         outsider = actor(role, other)  # same role, another dossier's scope
         with pytest.raises(DomainError, match="est réservé"):
-            transitions.fire(dossier, event, outsider, today=TODAY, **data)
+            lifecycle.fire(dossier, event, outsider, today=TODAY, **data)
     assert dossier.etat == start
 
 
@@ -147,25 +147,25 @@ def test_event_refused_in_a_state_that_does_not_allow_it(world, event, start, al
     bring_to(dossier, wrong)
     if event == "declarer_sortie":  # possible from every open state: only a closed one refuses
         bring_to(dossier, E.MISE_EN_OEUVRE)
-        transitions.fire(dossier, "cloturer", actor(Role.PREFECTURE, dossier), today=TODAY)
+        lifecycle.fire(dossier, "cloturer", actor(Role.PREFECTURE, dossier), today=TODAY)
         wrong = E.CLOTURE
     with pytest.raises(DomainError, match="n'est pas possible quand le dossier est"):
-        transitions.fire(dossier, event, actor(allowed[0], dossier), today=TODAY, **data)
+        lifecycle.fire(dossier, event, actor(allowed[0], dossier), today=TODAY, **data)
     assert dossier.etat == wrong
 
 
 def test_submitting_the_adhesion_needs_a_deliberation_of_each_collectivite(world):
     dossier, _ = world
     porteur = actor(Role.EPCI, dossier)
-    transitions.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
-    codes = transitions.signataires(dossier)
+    lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
+    codes = dossier.signataires()
     factories.document(dossier, "deliberation", "adhesion", codes[0])
     with pytest.raises(DomainError, match="Il manque la délibération") as refused:
-        transitions.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
+        lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     assert codes[1] in str(refused.value) and codes[0] not in str(refused.value)
     for code in codes[1:]:
         factories.document(dossier, "deliberation", "adhesion", code)
-    transitions.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
+    lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     assert dossier.etat == E.ADHESION_DEPOSEE and dossier.adhesion_deposee_le == TODAY
 
 
@@ -173,17 +173,17 @@ def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
     dossier, _ = world
     bring_to(dossier, E.ADHESION_SIGNEE)
     porteur = actor(Role.CHEF_DE_PROJET, dossier)
-    transitions.fire(dossier, "demarrer_cadre", porteur, today=TODAY)
+    lifecycle.fire(dossier, "demarrer_cadre", porteur, today=TODAY)
     with pytest.raises(DomainError, match="diagnostic"):
-        transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+        lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.document(dossier, "diagnostic", "cadre")
     with pytest.raises(DomainError, match="projet de convention-cadre"):
-        transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+        lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.document(dossier, "projet_convention", "cadre")
     with pytest.raises(DomainError, match="délibération"):
-        transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+        lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.deliberations(dossier, "cadre")
-    transitions.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     assert dossier.etat == E.CADRE_DEPOSEE
 
 
@@ -192,7 +192,7 @@ def test_asking_for_completion_needs_a_reason(world, event):
     dossier, _ = world
     bring_to(dossier, E.ADHESION_DEPOSEE)
     with pytest.raises(DomainError, match="Indiquez un motif"):
-        transitions.fire(dossier, event, actor(Role.PREFECTURE, dossier), today=TODAY, reason="  ")
+        lifecycle.fire(dossier, event, actor(Role.PREFECTURE, dossier), today=TODAY, reason="  ")
 
 
 def test_signature_needs_a_past_date_after_submission_and_the_signed_pdf(world):
@@ -200,14 +200,14 @@ def test_signature_needs_a_past_date_after_submission_and_the_signed_pdf(world):
     bring_to(dossier, E.ADHESION_VALIDEE)
     prefet = actor(Role.PREFECTURE, dossier)
     with pytest.raises(DomainError, match="Indiquez la date de signature"):
-        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY)
+        lifecycle.fire(dossier, "signer_adhesion", prefet, today=TODAY)
     with pytest.raises(DomainError, match="dans le futur"):
-        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY,
+        lifecycle.fire(dossier, "signer_adhesion", prefet, today=TODAY,
                          signature_date=TODAY + timedelta(days=1))
     with pytest.raises(DomainError, match="ne peut pas précéder le dépôt"):
-        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY,
+        lifecycle.fire(dossier, "signer_adhesion", prefet, today=TODAY,
                          signature_date=TODAY - timedelta(days=1))
-    transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY, signature_date=TODAY)
+    lifecycle.fire(dossier, "signer_adhesion", prefet, today=TODAY, signature_date=TODAY)
     assert dossier.adhesion_signee_le == TODAY
     assert dossier.echeance_cadre == date(2028, 5, 22)
 
@@ -217,10 +217,10 @@ def test_signature_without_the_signed_convention_is_refused(world):
     porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
     factories.deliberations(dossier)
     for event in ("demarrer_adhesion", "deposer_adhesion"):
-        transitions.fire(dossier, event, porteur, today=TODAY)
-    transitions.fire(dossier, "valider_adhesion", prefet, today=TODAY)
+        lifecycle.fire(dossier, event, porteur, today=TODAY)
+    lifecycle.fire(dossier, "valider_adhesion", prefet, today=TODAY)
     with pytest.raises(DomainError, match="Joignez la convention signée"):
-        transitions.fire(dossier, "signer_adhesion", prefet, today=TODAY, signature_date=TODAY)
+        lifecycle.fire(dossier, "signer_adhesion", prefet, today=TODAY, signature_date=TODAY)
 
 
 def test_extension_needs_a_later_date_and_a_reason(world):
@@ -228,15 +228,17 @@ def test_extension_needs_a_later_date_and_a_reason(world):
     bring_to(dossier, E.ADHESION_SIGNEE)
     prefet = actor(Role.PREFECTURE, dossier)
     with pytest.raises(DomainError, match="motif de la prolongation"):
-        transitions.fire(dossier, "prolonger_delai", prefet, today=TODAY, new_deadline=date(2030, 1, 1))
+        lifecycle.fire(dossier, "prolonger_delai", prefet, today=TODAY, new_deadline=date(2030, 1, 1))
     with pytest.raises(DomainError, match="postérieure à l'échéance actuelle"):
-        transitions.fire(dossier, "prolonger_delai", prefet, today=TODAY, reason="Fusion",
+        lifecycle.fire(dossier, "prolonger_delai", prefet, today=TODAY, reason="Fusion",
                          new_deadline=dossier.echeance_cadre)
-    entry = transitions.fire(dossier, "prolonger_delai", prefet, today=TODAY, reason="Fusion de communes",
-                             new_deadline=date(2029, 1, 31))
+    previous = dossier.echeance_cadre
+    entry = lifecycle.fire(dossier, "prolonger_delai", prefet, today=TODAY, reason="Fusion de communes",
+                           new_deadline=date(2029, 1, 31))
     assert dossier.etat == E.ADHESION_SIGNEE
     assert dossier.echeance_cadre == date(2029, 1, 31)
-    assert entry.details_dict["nouvelle_echeance"] == "2029-01-31"
+    assert entry.effective_on == date(2029, 1, 31)
+    assert entry.payload_dict["ancienne_echeance"] == str(previous)
 
 
 def test_completion_cycle_can_repeat(world):
@@ -244,15 +246,15 @@ def test_completion_cycle_can_repeat(world):
     bring_to(dossier, E.ADHESION_A_COMPLETER)
     porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
     for _ in range(2):
-        transitions.fire(dossier, "redeposer_adhesion", porteur, today=TODAY)
-        transitions.fire(dossier, "demander_complements_adhesion", prefet, today=TODAY, reason="Encore")
+        lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY)
+        lifecycle.fire(dossier, "demander_complements_adhesion", prefet, today=TODAY, reason="Encore")
     assert dossier.etat == E.ADHESION_A_COMPLETER
 
 
 def test_final_states_allow_nothing(world):
     dossier, _ = world
     bring_to(dossier, E.ADHESION_DEPOSEE)
-    transitions.fire(dossier, "declarer_sortie", actor(Role.PREFECTURE, dossier), today=TODAY,
+    lifecycle.fire(dossier, "declarer_sortie", actor(Role.PREFECTURE, dossier), today=TODAY,
                      reason="Retrait")
     machine = DossierWorkflow(model=dossier, state_field="etat")
     assert machine.allowed_events == []
@@ -263,18 +265,18 @@ def test_a_stale_version_is_a_conflict(world):
     prefet = actor(Role.PREFECTURE, dossier)
     bring_to(dossier, E.ADHESION_DEPOSEE)
     seen = dossier.version
-    transitions.fire(dossier, "valider_adhesion", prefet, today=TODAY, expected_version=seen)
+    lifecycle.fire(dossier, "valider_adhesion", prefet, today=TODAY, expected_version=seen)
     with pytest.raises(ConflictError, match="modifié entre-temps"):
-        transitions.fire(dossier, "declarer_sortie", prefet, today=TODAY, reason="x", expected_version=seen)
+        lifecycle.fire(dossier, "declarer_sortie", prefet, today=TODAY, reason="x", expected_version=seen)
 
 
 def test_available_actions_say_why_an_action_is_refused(world):
     dossier, _ = world
     porteur = actor(Role.COMMUNE, dossier)
-    transitions.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
-    choices = {c.event: c for c in transitions.available_actions(dossier, porteur, today=TODAY)}
+    lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
+    choices = {c.event: c for c in lifecycle.available_actions(dossier, porteur, today=TODAY)}
     assert set(choices) == {"deposer_adhesion"}  # the sortie is the préfecture's
     assert "Il manque la délibération" in choices["deposer_adhesion"].refused
-    prefet_choices = transitions.available_actions(dossier, actor(Role.PREFECTURE, dossier), today=TODAY)
+    prefet_choices = lifecycle.available_actions(dossier, actor(Role.PREFECTURE, dossier), today=TODAY)
     assert [(c.event, c.refused, c.irreversible) for c in prefet_choices] == [("declarer_sortie", None, True)]
-    assert transitions.available_actions(dossier, actor(Role.ANCT, dossier), today=TODAY) == []
+    assert lifecycle.available_actions(dossier, actor(Role.ANCT, dossier), today=TODAY) == []

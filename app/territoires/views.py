@@ -8,11 +8,11 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
-from app.referentiel import queries
+from app.territoires import queries
 from app.referentiel.models import Commune
 from app.referentiel.search import search_communes, search_epcis
 
-bp = Blueprint("referentiel", __name__)
+bp = Blueprint("territoires", __name__)
 
 EPCI_TYPES = {
     "CC": "Communauté de communes",
@@ -37,7 +37,7 @@ def communes():
     q = request.args.get("q", "").strip()
     page = _paginate(search_communes(q).options(selectinload(Commune.epci)))
     pvd = queries.pvd_communes([commune.insee for commune in page.items])
-    return render_template("referentiel/communes.html", page=page, q=q, pvd=pvd)
+    return render_template("territoires/communes.html", page=page, q=q, pvd=pvd)
 
 
 @bp.route("/communes/<insee>")
@@ -52,7 +52,7 @@ def commune(insee):
         return redirect(url_for(".commune", insee=former.commune_insee))
     dossier = queries.dossier_of_commune(commune.insee)
     return render_template(
-        "referentiel/commune.html",
+        "territoires/commune.html",
         commune=commune,
         anciennes=queries.former_communes(commune.insee),
         dossier=dossier,
@@ -65,7 +65,7 @@ def epcis():
     q = request.args.get("q", "").strip()
     page = _paginate(search_epcis(q))
     counts = queries.epci_counts([epci.siren for epci in page.items])
-    return render_template("referentiel/epcis.html", page=page, q=q, counts=counts)
+    return render_template("territoires/epcis.html", page=page, q=q, counts=counts)
 
 
 @bp.route("/epci/<siren>")
@@ -76,7 +76,7 @@ def epci(siren):
     dossiers = queries.epci_dossiers(siren)
     dossier_by_commune = {lien.commune_insee: d for d in dossiers for lien in d.liens_communes}
     return render_template(
-        "referentiel/epci.html",
+        "territoires/epci.html",
         epci=epci,
         communes=queries.epci_communes(siren),
         dossiers=dossiers,

@@ -1,19 +1,21 @@
-"""Documents pages: list by step, upload, new version, download.
+"""Documents pages of a dossier: list by step, upload, new version, download.
 
 Each view loads (404 out of scope), authorizes (403), calls one service, commits once.
+The documents themselves (app/documents) know nothing of scopes: the dossier decides.
 """
 from flask import (
     Blueprint, abort, flash, redirect, render_template, request, send_file, url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.core.db import db
 from app.core.errors import DomainError
 from app.documents import files, services
 from app.documents.forms import UploadForm, VersionForm
-from app.documents.models import Document, DocumentType
-from app.dossiers.transitions import current_step
+from app.documents.models import Document, DocumentType, DocumentVersion
+from app.dossiers.models import Dossier
 from app.dossiers.views import get_dossier
 
 bp = Blueprint("documents", __name__)
@@ -41,8 +43,19 @@ def request_too_large(error):
 
 
 def _authorize_upload(dossier) -> None:
-    if not services.can_upload(dossier, current_user):
+    if not dossier.can_upload(current_user):
         abort(403)
+
+
+def visible_version(version_id: int, user) -> DocumentVersion | None:
+    """The version, if its dossier is in the user's scope (the same rule as the lists)."""
+    return db.session.scalar(
+        select(DocumentVersion)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(Dossier, Dossier.id == Document.dossier_id)
+        .where(DocumentVersion.id == version_id, Dossier.scope_clause(user))
+        .options(joinedload(DocumentVersion.document))
+    )
 
 
 def _get_document(dossier, document_id: int) -> Document:
@@ -82,8 +95,8 @@ def index(dossier_id):
     return render_template(
         "documents/index.html", dossier=dossier, steps=services.documents_by_step(dossier),
         avenants={a.id: a for a in dossier.avenants},
-        collectivites=services.collectivite_names(dossier),
-        may_upload=services.can_upload(dossier, current_user),
+        collectivites=dossier.collectivite_names(),
+        may_upload=dossier.can_upload(current_user),
     )
 
 
@@ -98,7 +111,7 @@ def upload(dossier_id):
         # The dossier page may link here for a given document ("?type=deliberation&collectivite=…").
         form.type.data = request.args.get("type", "")
         form.collectivite.data = request.args.get("collectivite", "")
-        form.etape.data = current_step(dossier).value
+        form.etape.data = dossier.current_step().value
     if form.validate_on_submit():
         etape, avenant = form.chosen_step(avenants)
         is_deliberation = form.type.data == DocumentType.DELIBERATION.value
@@ -143,7 +156,7 @@ def new_version(dossier_id, document_id):
 
 @bp.route("/documents/versions/<int:version_id>/telecharger")
 def download(version_id):
-    version = services.visible_version(version_id, current_user)
+    version = visible_version(version_id, current_user)
     if version is None:
         abort(404)
     try:

@@ -2,20 +2,21 @@
 what happened lately — for the dossiers of its département(s)."""
 from datetime import date
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
+from app.avenants.models import Avenant, AvenantEtat
 from app.core.db import db
-from app.dossiers.avenants import Avenant, AvenantEtat
-from app.dossiers.blueprint import bp
+from app.core.formatting import today_in_paris
 from app.dossiers.echeance import COUNTDOWN, StatutEcheance as S, add_months
-from app.dossiers.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.dossiers.queries import echeance_condition, open_rule
-from app.dossiers.transitions import today_in_paris
+from app.workflows.history import HistoryEntry
+
+bp = Blueprint("instruction", __name__)
 
 WAITING = {E.ADHESION_DEPOSEE: Dossier.adhesion_deposee_le, E.CADRE_DEPOSEE: Dossier.cadre_deposee_le}
 
@@ -30,9 +31,14 @@ def deadline_counts(scope, today: date) -> dict:
     return dict(zip(statuses, row))
 
 
+def can_instruct(user) -> bool:
+    """The workspace is the préfecture's: the dossiers of its département(s)."""
+    return Role.PREFECTURE in Dossier.role_conditions(user)
+
+
 @bp.route("/instruction")
 def workspace():
-    if not current_user.has_role(Role.PREFECTURE):
+    if not can_instruct(current_user):
         abort(403)
     scope = Dossier.role_conditions(current_user)[Role.PREFECTURE]
     today = today_in_paris()
@@ -65,6 +71,6 @@ def workspace():
         .limit(15)
     ).all()
     return render_template(
-        "dossiers/workspace.html", today=today, waiting=waiting, avenants=avenants, near=near,
+        "instruction/workspace.html", today=today, waiting=waiting, avenants=avenants, near=near,
         activity=activity, counts=deadline_counts(scope, today),
     )

@@ -1,5 +1,4 @@
 """Avenants: amendments to a signed convention-cadre, each with its own small lifecycle."""
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -7,18 +6,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import db, value_enum
 from app.core.formatting import utcnow
+from app.workflows.states import AvenantEtat
 
-
-class AvenantEtat(str, enum.Enum):
-    REDACTION = "redaction"
-    DEPOSE = "depose"
-    A_COMPLETER = "a_completer"
-    SIGNE = "signe"
-
-    @property
-    def label(self) -> str:
-        return {"redaction": "En rédaction", "depose": "Déposé (en instruction)",
-                "a_completer": "À compléter", "signe": "Signé"}[self.value]
+__all__ = ["Avenant", "AvenantEtat"]
 
 
 class Avenant(db.Model):

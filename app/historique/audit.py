@@ -4,23 +4,24 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from app.dossiers.history import HistoryEntry, verify_chains
+from app.historique.verify import verify_chains
 
 audit_cli = AppGroup("audit", help="Vérification de l'intégrité de l'historique.")
 
 
 @audit_cli.command("verify")
 def verify():
-    """Vérifie la chaîne d'empreintes de l'historique de chaque dossier."""
+    """Vérifie la chaîne scellée de l'historique de chaque dossier et l'état de ses objets."""
     problems = 0
-    for where, problem in verify_chains():
+    for problem in verify_chains():
         problems += 1
-        if isinstance(where, HistoryEntry):
+        where = problem.entry
+        if where is not None:
             click.echo(
                 f"Ligne {where.id} de l'historique (dossier {where.dossier_id}, "
-                f"{where.at:%d/%m/%Y %H:%M}, « {where.label} ») : {problem}.", err=True)
+                f"{where.at:%d/%m/%Y %H:%M}, « {where.label} ») : {problem.message}.", err=True)
         else:
-            click.echo(f"Dossier {where} : {problem}.", err=True)
+            click.echo(f"Dossier {problem.dossier_id} : {problem.message}.", err=True)
     if problems:
         click.echo(f"Historique altéré : {problems} chaîne(s) rompue(s).", err=True)
         sys.exit(1)

@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 
 from app.core.db import db
 from app.core.errors import DomainError
-from app.dossiers.pvd_import import import_pvd
+from app.pvd.importer import import_pvd
 
 pvd_cli = AppGroup("pvd", help="Liste des communes Petites villes de demain.")
 

@@ -6,7 +6,10 @@ a commune déléguée or associée becomes its commune nouvelle, a vanished EPCI
 commune's EPCI of today. Every such decision is reported with its line number, and a row
 that cannot be placed is rejected with its reason rather than guessed.
 
-The service flushes; the command commits. Re-running the same file changes nothing.
+A re-import that changes a dossier's communes, département or EPCI writes a history row
+("reprise de données": no person acted); a commune the file moves from one group to another
+moves in the same run. The service flushes; the command commits. Re-running the same file
+changes nothing.
 """
 import csv
 import re
@@ -21,6 +24,7 @@ from app.core.db import db
 from app.core.errors import DomainError
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.referentiel.models import CodeHistorique, Commune, Epci
+from app.workflows import history
 
 COLUMNS = ("id_pvd", "insee_com", "lib_com", "insee_dep", "lib_dep", "lib_reg", "pop",
            "siren_epci", "lib_epci")
@@ -183,7 +187,7 @@ def import_pvd(path: str | Path) -> PvdReport:
     taken = dict(db.session.execute(
         select(DossierCommune.commune_insee, Dossier.reference).join(Dossier)
     ).all())
-    groups: dict[str, list[_Placed]] = {}
+    placed_rows: list[_Placed] = []
     seen: dict[str, int] = {}
     for line, row in rows:
         placed = _place(line, row, ref, report)
@@ -195,13 +199,20 @@ def import_pvd(path: str | Path) -> PvdReport:
                 f"ligne {seen[placed.insee]} : ligne ignorée"
             )))
             continue
-        if taken.get(placed.insee, placed.reference) != placed.reference:
-            report.rejected.append(Notice(line, (
+        seen[placed.insee] = line
+        placed_rows.append(placed)
+    in_file = {placed.reference for placed in placed_rows}
+    groups: dict[str, list[_Placed]] = {}
+    for placed in placed_rows:
+        owner = taken.get(placed.insee, placed.reference)
+        # A commune moves from a group the file also lists (and lists without it); a group
+        # the file no longer lists is left alone, so the move would empty it silently.
+        if owner != placed.reference and owner not in in_file:
+            report.rejected.append(Notice(placed.line, (
                 f"commune {placed.insee} ({ref.communes[placed.insee].nom}) déjà rattachée "
-                f"au dossier {taken[placed.insee]}"
+                f"au dossier {owner}, absent du fichier"
             )))
             continue
-        seen[placed.insee] = line
         groups.setdefault(placed.reference, []).append(placed)
 
     existing = {
@@ -212,13 +223,26 @@ def import_pvd(path: str | Path) -> PvdReport:
             .options(selectinload(Dossier.liens_communes))
         )
     }
+    # Links leave their old dossier first: a commune belongs to one dossier at a time.
+    wanted_communes = {reference: {m.insee for m in members} for reference, members in groups.items()}
+    before = {}
+    for reference, dossier in existing.items():
+        before[reference] = _snapshot(dossier)
+        dossier.liens_communes = [lien for lien in dossier.liens_communes
+                                  if lien.commune_insee in wanted_communes[reference]]
+    db.session.flush()
     for reference, members in groups.items():
-        _apply(reference, members, existing.get(reference), ref, report)
+        _apply(reference, members, existing.get(reference), before.get(reference), ref, report)
     db.session.flush()
     return report
 
 
-def _apply(reference: str, members: list[_Placed], dossier: Dossier | None,
+def _snapshot(dossier: Dossier) -> dict:
+    return {"communes": sorted(lien.commune_insee for lien in dossier.liens_communes),
+            "departement_code": dossier.departement_code, "epci_siren": dossier.epci_siren}
+
+
+def _apply(reference: str, members: list[_Placed], dossier: Dossier | None, before: dict | None,
            ref: _Referentiel, report: PvdReport) -> None:
     """Create the dossier of a group, or bring it in line with the file (its état is kept)."""
     first = members[0].line
@@ -241,14 +265,22 @@ def _apply(reference: str, members: list[_Placed], dossier: Dossier | None,
     for name in changed:
         setattr(dossier, name, wanted[name])
     current = {lien.commune_insee for lien in dossier.liens_communes}
-    if current != set(communes):
+    dossier.liens_communes.extend(
+        DossierCommune(commune_insee=insee) for insee in communes if insee not in current
+    )
+    after = _snapshot(dossier)
+    if after["communes"] != before["communes"]:
         changed.append("communes")
-        dossier.liens_communes = [lien for lien in dossier.liens_communes if lien.commune_insee in communes]
-        dossier.liens_communes.extend(
-            DossierCommune(commune_insee=insee) for insee in communes if insee not in current
-        )
-    if changed:
-        report.updated += 1
-        report.changes.append(f"dossier {reference} mis à jour : {', '.join(changed)}")
-    else:
+    if not changed:
         report.unchanged += 1
+        return
+    report.updated += 1
+    report.changes.append(f"dossier {reference} mis à jour : {', '.join(changed)}")
+    moved = {key: {"avant": before[key], "apres": after[key]}
+             for key in ("communes", "departement_code", "epci_siren") if before[key] != after[key]}
+    if moved:  # a new name alone is no change of the convention group
+        history.append(
+            dossier_id=dossier.id, subject_type="dossier", subject_id=dossier.id, machine="dossier",
+            event="modifier_perimetre", label="Périmètre du dossier mis à jour (liste PVD)",
+            from_state=dossier.etat, to_state=dossier.etat, payload=moved,
+        )

@@ -1,0 +1,1 @@
+"""Avenants: amendments to a signed convention-cadre, each with its own small lifecycle."""

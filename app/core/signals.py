@@ -1,0 +1,18 @@
+"""Events a lower layer publishes and a higher feature subscribes to, in `create_app`.
+
+A deposit must archive the generated convention (conventions), later notify the préfecture
+(notifications) and refresh the figures (pilotage); the lifecycle does not know those
+features. It publishes; they listen. Blinker ships with Flask.
+
+- `transition_applied(machine, subject, entry_data, user)`: the machine moved, its history row
+  is about to be written; receivers may add to `entry_data["payload"]` (the archived
+  document's version and hash, say). Receivers flush, never commit; an exception undoes all.
+- `transition_recorded(machine, subject, entry, user)`: the history row is written (same
+  transaction, not committed yet). Receivers queue work (notifications, outbox) there.
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+transition_applied = _signals.signal("transition-applied")
+transition_recorded = _signals.signal("transition-recorded")

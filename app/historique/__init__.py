@@ -1,0 +1,1 @@
+"""The history of the dossiers as evidence: verifying its chains (`flask audit`)."""

@@ -1,0 +1,1 @@
+"""The préfecture's workspace: what waits for instruction, what nears its deadline."""

@@ -1,0 +1,1 @@
+"""The programme's list of PVD communes, imported as dossiers (`flask pvd import`)."""

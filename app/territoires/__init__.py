@@ -1,0 +1,1 @@
+"""The communes and intercommunalités pages: the reference data, with their PVD dossiers."""

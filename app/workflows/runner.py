@@ -1,0 +1,165 @@
+"""One runner for every machine: facts, guards, event, flush, history row, signals.
+
+A feature describes its machine once (`Machine`: the state machine class, its events, how
+to gather facts about a subject and what the step writes on it) and every transition, from
+a view, a command or the demo, goes through `fire`. It flushes at once, so that a subject
+changed meanwhile by someone else is a ConflictError here, and not a StaleDataError escaping
+later from an autoflush (while a PDF renders, say). It never commits.
+"""
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
+from typing import Any, Callable
+
+from sqlalchemy.orm.exc import StaleDataError
+from statemachine.exceptions import TransitionNotAllowed
+
+from app.core.db import db
+from app.core.errors import ConflictError, DomainError
+from app.core.formatting import today_in_paris
+from app.core.signals import transition_applied, transition_recorded
+from app.workflows import history
+from app.workflows.guards import Facts, TransitionRefusee, acting_role, check_event
+
+CONFLICT = (
+    "Ce dossier a été modifié entre-temps par une autre personne. "
+    "Rechargez la page pour voir son état actuel, puis recommencez si besoin."
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a transition wrote on its subject: its business date and the rest, for the history."""
+
+    effective_on: date | None = None
+    payload: dict | None = None
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A workflow as the runner sees it; built once per feature (dossiers, avenants…)."""
+
+    name: str  # stored in history.machine
+    subject_type: str  # stored in history.subject_type
+    workflow: type  # a python-statemachine StateMachine
+    events: dict  # event -> guards.EventRule
+    irreversible: frozenset
+    # (subject, user) -> the roles the user holds on this subject
+    roles_of: Callable[[Any, Any], frozenset]
+    # (subject, roles, today, **typed data) -> the machine's Facts
+    facts: Callable[..., Facts]
+    # (subject, event, facts) -> Step: the dates the step writes on its subject
+    apply: Callable[[Any, str, Facts], Step]
+    # subject -> the id of the dossier whose chain records its history
+    dossier_id: Callable[[Any], int]
+    # (subject, event label) -> the label of the history row
+    history_label: Callable[[Any, str], str] = lambda subject, label: label
+    state_field: str = "etat"
+    subject_phrase: str = "le dossier"  # "quand le dossier est à l'étape …"
+
+    def state_of(self, subject):
+        return getattr(subject, self.state_field)
+
+    def build(self, subject):
+        return self.workflow(model=subject, state_field=self.state_field)
+
+    def can_fire(self, subject, event: str, user, roles: frozenset | None = None) -> bool:
+        """Whether the user holds a role this event is reserved to (state and guards aside)."""
+        if event not in self.events:
+            return False
+        roles = self.roles_of(subject, user) if roles is None else roles
+        return not roles.isdisjoint(self.events[event].roles)
+
+
+def fire(subject, machine: Machine, event: str, user, *, expected_version: int | None = None,
+         today: date | None = None, at: datetime | None = None, **data) -> history.HistoryEntry:
+    """Fire `event` on `subject` as `user`; raise DomainError (ConflictError) with the reason.
+
+    `user=None` records a step no person took (an import, the demo): the guards then see the
+    roles the event is reserved to, and the history says "reprise de données", with no role.
+    """
+    if event not in machine.events:
+        raise DomainError("Cette action n'existe pas.")
+    if expected_version is not None and subject.version != expected_version:
+        raise ConflictError(CONFLICT)
+    rule = machine.events[event]
+    roles = machine.roles_of(subject, user) if user is not None else frozenset(rule.roles)
+    facts = machine.facts(subject, roles=roles, today=today or today_in_paris(), **data)
+    before = machine.state_of(subject)
+    try:
+        machine.build(subject).send(event, facts=facts)
+    except TransitionNotAllowed:
+        raise DomainError(
+            f"« {rule.label} » n'est pas possible quand {machine.subject_phrase} est à l'étape "
+            f"« {before.label} »."
+        ) from None
+    except TransitionRefusee as refusal:
+        raise DomainError(str(refusal)) from None
+    step = machine.apply(subject, event, facts)
+    try:
+        db.session.flush()  # the subject's version check, now
+    except StaleDataError:
+        raise ConflictError(CONFLICT) from None
+    entry_data = {"payload": dict(step.payload or {})}
+    transition_applied.send(machine.name, subject=subject, event=event, user=user,
+                            entry_data=entry_data)
+    entry = history.append(
+        dossier_id=machine.dossier_id(subject), subject_type=machine.subject_type,
+        subject_id=subject.id, machine=machine.name, event=event,
+        label=machine.history_label(subject, rule.label), from_state=before,
+        to_state=machine.state_of(subject), user=user, role=acting_role(roles, rule.roles),
+        reason=facts.reason, effective_on=step.effective_on, payload=entry_data["payload"], at=at,
+    )
+    transition_recorded.send(machine.name, subject=subject, event=event, user=user, entry=entry)
+    return entry
+
+
+@dataclass
+class Choice:
+    """An action offered on a subject's page: enabled, or refused with its reason."""
+
+    event: str
+    label: str
+    refused: str | None
+    irreversible: bool
+    fields: tuple
+
+
+def available_actions(subject, machine: Machine, user, *, today: date | None = None,
+                      roles: frozenset | None = None) -> list[Choice]:
+    """The events the user could fire now, each checked against the guards.
+
+    Events of roles the user does not hold on the subject are not offered at all; the others
+    are offered, disabled with the reason when a guard refuses (a missing délibération, say).
+    What the user has yet to type (a motif, a date, the signed file) is not checked here.
+    """
+    roles = machine.roles_of(subject, user) if roles is None else roles
+    if not roles:
+        return []
+    facts = machine.facts(subject, roles=roles, today=today or today_in_paris())
+    choices = []
+    for event in machine.build(subject).allowed_events:
+        rule = machine.events[event.id]
+        if roles.isdisjoint(rule.roles):
+            continue
+        refused = None
+        try:
+            check_event(machine.events, event.id, _with_placeholders(facts, rule.fields))
+        except TransitionRefusee as refusal:
+            refused = str(refusal)
+        choices.append(Choice(event.id, rule.label, refused, event.id in machine.irreversible, rule.fields))
+    return choices
+
+
+def _with_placeholders(facts: Facts, typed: tuple) -> Facts:
+    """Fill what the form will ask for, so that only the other guards are evaluated."""
+    filled = {}
+    if "reason" in typed:
+        filled["reason"] = "…"
+    if "signature_date" in typed:
+        filled.update(signature_date=facts.today, submitted_on=None)
+    if "signed_file" in typed:
+        filled["signed_document"] = True
+    if "new_deadline" in typed:
+        filled["new_deadline"] = date.max
+    known = {f.name for f in fields(facts)}
+    return replace(facts, **{name: value for name, value in filled.items() if name in known})
