@@ -75,7 +75,7 @@ def test_upgrade_builds_the_schema_of_the_models(migrations_app):
     differences = schema_differences()
     assert differences == [], (
         "The migrations and the models differ; write a migration "
-        "(or, before the first deployment, run scripts/regen-initial-migration):\n"
+        "(flask db migrate, then read and fix it):\n"
         + pformat(differences)
     )
 

@@ -4,6 +4,7 @@ from datetime import date
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.auth.roles import Role
 from app.core.db import db
 from app.dossiers.echeance import StatutEcheance as S, open_bounds
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
@@ -61,6 +62,16 @@ def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", ec
         selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune),
         selectinload(Dossier.epci),
     ).order_by(Dossier.departement_code, Dossier.nom, Dossier.id)
+
+
+def scope_intro(user) -> str:
+    """What the home list holds for this user, in words (from the same scope rules)."""
+    conditions = Dossier.role_conditions(user)
+    if Role.ANCT in conditions:
+        return "Tous les dossiers du programme Petites villes de demain."
+    if Role.PREFECTURE in conditions:
+        return "Les dossiers de votre département."
+    return "Les dossiers Petites villes de demain de votre périmètre."
 
 
 def departements_for(user) -> list[Departement]:

@@ -12,7 +12,7 @@ from app.dossiers.actions import SignedFile, action_page
 from app.dossiers.echeance import StatutEcheance
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.dossiers.presentation import NEXT_STEP
-from app.dossiers.queries import departements_for, search_dossiers
+from app.dossiers.queries import departements_for, scope_intro, search_dossiers
 from app.workflows.history import timeline
 
 bp = Blueprint("dossiers", __name__)
@@ -31,6 +31,7 @@ def index():
         "dossiers/index.html",
         page=page,
         departements=departements_for(current_user),
+        scope_intro=scope_intro(current_user),
         etats=list(DossierEtat),
         statuts=list(StatutEcheance),
         today=today,

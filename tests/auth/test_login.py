@@ -88,5 +88,7 @@ def test_next_to_a_local_page_is_followed(client, agent):
 
 def test_logout_ends_the_session(client, agent):
     login(client, agent.email, PASSWORD)
+    assert client.get("/").status_code == 200  # logged in: the home page, not the login page
     client.post("/deconnexion")
-    assert client.get("/").status_code == 302
+    response = client.get("/")
+    assert response.status_code == 302 and "/connexion" in response.location

@@ -10,6 +10,7 @@ from app.avenants import lifecycle as avenant_lifecycle, services as avenant_ser
 from app.avenants.models import AvenantEtat as A
 from app.dossiers.models import DossierEtat as E
 from app.workflows.avenant import EVENTS
+from app.workflows.history import HistoryEntry
 from tests import factories
 from tests.workflows.test_dossier_workflow import ALL_ROLES, PORTEUR_ROLES, actor
 
@@ -44,10 +45,10 @@ def bring(avenant, dossier, state):
 
 
 CASES = [
-    ("deposer", A.REDACTION, PORTEUR_ROLES, {}),
-    ("demander_complements", A.DEPOSE, [Role.PREFECTURE], {"reason": "Préciser"}),
-    ("redeposer", A.A_COMPLETER, PORTEUR_ROLES, {}),
-    ("signer", A.DEPOSE, [Role.PREFECTURE], {"signature_date": TODAY}),
+    ("deposer", A.REDACTION, A.DEPOSE, PORTEUR_ROLES, {}),
+    ("demander_complements", A.DEPOSE, A.A_COMPLETER, [Role.PREFECTURE], {"reason": "Préciser"}),
+    ("redeposer", A.A_COMPLETER, A.DEPOSE, PORTEUR_ROLES, {}),
+    ("signer", A.DEPOSE, A.SIGNE, [Role.PREFECTURE], {"signature_date": TODAY}),
 ]
 
 
@@ -55,21 +56,29 @@ def test_every_avenant_event_has_a_case():
     assert {c[0] for c in CASES} == set(EVENTS)
 
 
-@pytest.mark.parametrize("event, start, allowed, data", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("event, start, target, allowed, data", CASES, ids=[c[0] for c in CASES])
 @pytest.mark.parametrize("role", ALL_ROLES, ids=[r.value for r in ALL_ROLES])
-def test_avenant_event_by_role(signed_dossier, event, start, allowed, data, role):
+def test_avenant_event_by_role(signed_dossier, event, start, target, allowed, data, role):
     dossier, other = signed_dossier
     avenant = new_avenant(dossier, signed_pdf=True)
     bring(avenant, dossier, start)
+    rows_before = HistoryEntry.query.filter_by(dossier_id=dossier.id).count()
     if role in allowed:
         with pytest.raises(DomainError, match="est réservé"):  # same role, another dossier
             avenant_lifecycle.fire(avenant, event, actor(role, other), today=TODAY, **data)
-        avenant_lifecycle.fire(avenant, event, actor(role, dossier), today=TODAY, **data)
-        assert avenant.etat != start
+        entry = avenant_lifecycle.fire(avenant, event, actor(role, dossier), today=TODAY, **data)
+        assert avenant.etat == target
+        assert (entry.machine, entry.subject_type, entry.subject_id) == ("avenant", "avenant", avenant.id)
+        assert (entry.event, entry.from_state, entry.to_state, entry.role) == (
+            event, start.value, target.value, role.value)
+        assert entry.label.endswith(f"n° {avenant.numero}")
+        if event == "signer":
+            assert entry.effective_on == TODAY and avenant.signe_le == TODAY
     else:
         with pytest.raises(DomainError, match="est réservé"):
             avenant_lifecycle.fire(avenant, event, actor(role, dossier), today=TODAY, **data)
         assert avenant.etat == start
+        assert HistoryEntry.query.filter_by(dossier_id=dossier.id).count() == rows_before
 
 
 def test_avenant_guards(signed_dossier):

@@ -103,7 +103,7 @@ def test_commune_already_in_another_dossier_is_rejected(referentiel, runner, tmp
     )
     result = _import(runner, path)
     assert result.exit_code == 0, result.output
-    assert f"ligne 2 : rejetée — commune 78003 (Ablis) déjà rattachée au dossier {existing.reference}" \
+    assert f"ligne 2 : rejetée — commune 78003 (Ablis) déjà rattachée au dossier {existing.reference}, absent du fichier" \
         in result.output
     t3 = db.session.scalar(select(Dossier).where(Dossier.reference == "pvd-t-3"))
     assert [c.insee for c in t3.communes] == ["78517"]
@@ -154,3 +154,43 @@ def test_empty_referentiel_asks_to_import_it_first(runner):
     assert result.exit_code == 1
     assert "Le référentiel géographique est vide : lancez d'abord « flask referentiel import »." \
         in result.stderr
+
+
+def _row(reference, insee):
+    nom = db.session.get(Commune, insee).nom
+    return f"{reference},{insee},{nom},78,Yvelines,Île-de-France,1000,200073344,CA Rambouillet Territoires"
+
+
+def test_a_commune_moved_between_groups_moves_in_one_run_with_history(referentiel, runner, tmp_path):
+    from app.historique.verify import verify_chains
+    from app.workflows.history import HistoryEntry
+
+    other = db.session.scalar(select(Commune.insee).where(Commune.departement_code == "78",
+                                                          Commune.insee.not_in(["78003", "78517"])))
+    first = _import(runner, _csv(tmp_path, _row("pvd-t-5", "78003"), _row("pvd-t-5", "78517"),
+                                 _row("pvd-t-6", other)))
+    assert first.exit_code == 0, first.output
+    moved = _import(runner, _csv(tmp_path, _row("pvd-t-5", "78003"), _row("pvd-t-6", other),
+                                 _row("pvd-t-6", "78517")))
+    assert moved.exit_code == 0, moved.output
+    assert "0 ligne rejetée" in moved.output and "rejetée —" not in moved.output
+    db.session.expire_all()
+    a = db.session.scalar(select(Dossier).where(Dossier.reference == "pvd-t-5"))
+    b = db.session.scalar(select(Dossier).where(Dossier.reference == "pvd-t-6"))
+    assert [c.insee for c in a.communes] == ["78003"]
+    assert sorted(c.insee for c in b.communes) == sorted([other, "78517"])
+    rows = {d.reference: HistoryEntry.query.filter_by(dossier_id=d.id).one() for d in (a, b)}
+    assert rows["pvd-t-5"].payload_dict["communes"] == {"avant": ["78003", "78517"], "apres": ["78003"]}
+    assert rows["pvd-t-6"].payload_dict["communes"]["apres"] == sorted([other, "78517"])
+    assert all(r.user_id is None and r.role is None and r.event == "modifier_perimetre" for r in rows.values())
+    assert list(verify_chains()) == []
+    again = _import(runner, _csv(tmp_path, _row("pvd-t-5", "78003"), _row("pvd-t-6", other),
+                                 _row("pvd-t-6", "78517")))
+    assert "0 mis à jour" in again.output
+    assert HistoryEntry.query.filter(HistoryEntry.dossier_id.in_([a.id, b.id])).count() == 2
+
+
+def test_a_commune_claimed_from_a_group_absent_from_the_file_is_still_refused(referentiel, runner, tmp_path):
+    existing = factories.dossier(communes=[db.session.get(Commune, "78003")])
+    result = _import(runner, _csv(tmp_path, _row("pvd-t-7", "78003"), _row("pvd-t-7", "78517")))
+    assert f"commune 78003 (Ablis) déjà rattachée au dossier {existing.reference}, absent du fichier" in result.output
