@@ -2,7 +2,9 @@
 
 The type is read from the content (magic bytes, and the inside of ZIP-based office files),
 never trusted from the browser's Content-Type or the extension; the extension must then
-agree with what the content is. Every refusal is a DomainError with a French message.
+agree with what the content is. Then the content itself is checked: a PDF opens, an image
+decodes fully with nothing after its end (images.py), an OOXML file has no VBA project.
+Every refusal is a FileRefused (a DomainError) with a French message.
 """
 import hashlib
 import io
@@ -13,8 +15,9 @@ from dataclasses import dataclass
 
 from pypdf import PdfReader
 
-from app.core.errors import DomainError
 from app.core.formatting import number_fr
+from app.documents.images import check_image
+from app.documents.refusal import FileRefused
 
 PDF = "application/pdf"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -41,10 +44,6 @@ EXTENSIONS = {ext for extensions, _ in FORMATS.values() for ext in extensions}
 _RESERVED = re.compile(r'[<>:"|?*]')
 _SPACES = re.compile(r"\s+")
 MAX_NAME = 255
-
-
-class FileRefused(DomainError):
-    """The file itself is refused (not the place it was meant for): shown under the file field."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +102,8 @@ def inspect(source, filename: str | None, max_bytes: int) -> Upload:
         )
     if content_type == PDF:
         check_pdf(data)
+    elif content_type in (PNG, JPEG):
+        check_image(data, label)
     return Upload(data, name, content_type, hashlib.sha256(data).hexdigest())
 
 

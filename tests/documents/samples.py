@@ -1,9 +1,10 @@
-"""Small real files of each accepted format, built in memory."""
+"""Small real files of each accepted format, built in memory, and hostile ones built the same way."""
 import io
 import struct
 import zipfile
 import zlib
 
+from PIL import Image
 from pypdf import PdfWriter
 
 
@@ -16,18 +17,34 @@ def pdf(pages: int = 1) -> bytes:
     return out.getvalue()
 
 
-def png() -> bytes:
-    """A valid 1×1 white PNG."""
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\xff\xff")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
-def jpeg() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+def png(width: int = 1, height: int = 1, pixels: bytes | None = None) -> bytes:
+    """A valid white RGB PNG (1×1 unless told); `pixels` replaces the compressed image data."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    if pixels is None:
+        pixels = zlib.compress((b"\x00" + b"\xff\xff\xff" * width) * height)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", pixels) + _chunk(b"IEND", b"")
+
+
+def jpeg(progressive: bool = False) -> bytes:
+    """A real 48×48 JPEG, encoded by Pillow (with a restart interval, as cameras write them)."""
+    out = io.BytesIO()
+    image = Image.merge("RGB", [Image.linear_gradient("L").resize((48, 48))] * 3)
+    image.save(out, "JPEG", quality=85, progressive=progressive, restart_marker_blocks=1)
+    return out.getvalue()
+
+
+def animated_png() -> bytes:
+    out = io.BytesIO()
+    frames = [Image.new("RGB", (4, 4), colour) for colour in ("white", "black")]
+    frames[0].save(out, "PNG", save_all=True, append_images=frames[1:])
+    return out.getvalue()
+
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 
 
 def _zip(entries: dict[str, bytes], stored_first: str | None = None) -> bytes:
