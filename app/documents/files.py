@@ -3,7 +3,8 @@
 The type is read from the content (magic bytes, and the inside of ZIP-based office files),
 never trusted from the browser's Content-Type or the extension; the extension must then
 agree with what the content is. Then the content itself is checked: a PDF opens, an image
-decodes fully with nothing after its end (images.py), an OOXML file has no VBA project.
+decodes fully with nothing after its end (images.py), an OpenDocument file has no macros
+(opendocument.py), an OOXML file no VBA project (below).
 Every refusal is a FileRefused (a DomainError) with a French message.
 """
 import hashlib
@@ -17,6 +18,7 @@ from pypdf import PdfReader
 
 from app.core.formatting import number_fr
 from app.documents.images import check_image
+from app.documents.opendocument import check_no_macros
 from app.documents.refusal import FileRefused
 
 PDF = "application/pdf"
@@ -104,6 +106,8 @@ def inspect(source, filename: str | None, max_bytes: int) -> Upload:
         check_pdf(data)
     elif content_type in (PNG, JPEG):
         check_image(data, label)
+    elif content_type in (ODT, ODS):
+        check_no_macros(data, label)
     return Upload(data, name, content_type, hashlib.sha256(data).hexdigest())
 
 

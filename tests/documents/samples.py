@@ -70,17 +70,68 @@ def xlsx() -> bytes:
     return _zip({"[Content_Types].xml": CONTENT_TYPES, "xl/workbook.xml": b"<workbook/>"})
 
 
-def odf(mimetype: str) -> bytes:
-    return _zip({"mimetype": mimetype.encode(), "content.xml": b"<office:document-content/>",
-                 "META-INF/manifest.xml": b"<manifest:manifest/>"}, stored_first="mimetype")
+ODT_TYPE = "application/vnd.oasis.opendocument.text"
+ODS_TYPE = "application/vnd.oasis.opendocument.spreadsheet"
+NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink" '
+)
+SCRIPT_NS = 'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0"'
+BASIC_MODULE = (
+    b'<?xml version="1.0" encoding="UTF-8"?>'
+    b'<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" '
+    b'script:language="StarBasic">Sub Main\n  Shell("cmd.exe /c calc")\nEnd Sub</script:module>'
+)
+ON_LOAD = (
+    '<office:event-listeners><script:event-listener script:language="ooo:script" '
+    'script:event-name="dom:load" xlink:type="simple" '
+    'xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document"/>'
+    '</office:event-listeners>'
+)
 
 
-def odt() -> bytes:
-    return odf("application/vnd.oasis.opendocument.text")
+def odf(mimetype: str, *, scripts: str = "", body: str = "", extra: dict | None = None,
+        manifest_extra: str = "", namespaces: str = SCRIPT_NS) -> bytes:
+    """A minimal OpenDocument file as LibreOffice writes it: `mimetype` stored first, the
+    namespaces declared, `<office:scripts/>` present (and empty unless `scripts` fills it)."""
+    kind = "spreadsheet" if mimetype == ODS_TYPE else "text"
+    body = body or ("<table:table table:name=\"Feuille1\"/>" if kind == "spreadsheet"
+                    else "<text:p>Bonjour</text:p>")
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {NAMESPACES}{namespaces} '
+        f'office:version="1.3"><office:scripts>{scripts}</office:scripts>'
+        f"<office:body><office:{kind}>{body}</office:{kind}></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">'
+        f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{mimetype}"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        f"{manifest_extra}</manifest:manifest>"
+    )
+    return _zip({"mimetype": mimetype.encode(), "content.xml": content.encode(),
+                 "META-INF/manifest.xml": manifest.encode(), **(extra or {})}, stored_first="mimetype")
 
 
-def ods() -> bytes:
-    return odf("application/vnd.oasis.opendocument.spreadsheet")
+def odt(**hostile) -> bytes:
+    return odf(ODT_TYPE, **hostile)
+
+
+def ods(**hostile) -> bytes:
+    return odf(ODS_TYPE, **hostile)
+
+
+def odt_with_basic_macro() -> bytes:
+    """What LibreOffice saves for a document with a StarBasic module run at opening."""
+    return odt(scripts=ON_LOAD, extra={
+        "Basic/script-lc.xml": b'<library:libraries xmlns:library="http://openoffice.org/2000/library"/>',
+        "Basic/Standard/script-lb.xml": b'<library:library xmlns:library="http://openoffice.org/2000/library"/>',
+        "Basic/Standard/Module1.xml": BASIC_MODULE,
+    }, manifest_extra=(
+        '<manifest:file-entry manifest:full-path="Basic/Standard/Module1.xml" manifest:media-type="text/xml"/>'
+    ))
 
 
 def plain_zip() -> bytes:
