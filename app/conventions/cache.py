@@ -1,8 +1,9 @@
-"""Convention PDFs rendered once per content, kept in the shared storage.
+"""Convention PDFs rendered once per content, kept in the shared storage, renders rate-limited.
 
 A convention takes about a second to render (WeasyPrint) and any reader of a dossier may ask
 for it: rendered at every GET, a few readers could keep the servers busy. So a rendered PDF is
-kept and found again by the SHA-256 of everything its bytes depend on.
+kept and found again by the SHA-256 of everything its bytes depend on, and the renders (the
+cache misses) of a user are limited; serving a kept PDF never counts.
 
 What the hash covers: the HTML the templates make of the dossier (the context that
 app/conventions/context.py builds, through the template sources, the filters and print.css,
@@ -20,16 +21,18 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import weasyprint
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.conventions.fetcher import FetchRefused, StaticOnlyFetcher, static_url
 from app.conventions.models import ConventionPdf
 from app.conventions.pdf import render_html, write_pdf
 from app.core.db import db
+from app.core.errors import DomainError
 from app.core.formatting import utcnow
 from app.core.storage import get_storage
 from app.dossiers.models import Dossier
@@ -44,6 +47,10 @@ RENDERER_VERSION = "1"
 STATIC_REFERENCE = re.compile(re.escape(static_url("")) + r"[^\s\"'()<>]+")
 
 
+class TooManyRenders(DomainError):
+    """The user asked for too many PDFs that were not kept yet, in too little time."""
+
+
 @dataclass(frozen=True)
 class ConventionFile:
     data: bytes
@@ -52,7 +59,8 @@ class ConventionFile:
 
 
 def convention_pdf(dossier: Dossier, kind: str, user) -> ConventionFile:
-    """The PDF of the convention `kind` of `dossier`, kept or rendered for `user`. Flushes only."""
+    """The PDF of the convention `kind` of `dossier`, kept or rendered for `user`; raises
+    TooManyRenders when a render is needed and the user had their share. Flushes only."""
     html = render_html(dossier, kind)
     digest = inputs_digest(html)
     entry = db.session.scalar(select(ConventionPdf).where(ConventionPdf.inputs_sha256 == digest))
@@ -60,6 +68,7 @@ def convention_pdf(dossier: Dossier, kind: str, user) -> ConventionFile:
         data = _read(entry)
         if data is not None:
             return ConventionFile(data)
+    check_render_allowed(user)
     return _keep(entry, digest, dossier, kind, user, write_pdf(html, dossier, kind))
 
 
@@ -86,6 +95,24 @@ def _static_file(fetcher: StaticOnlyFetcher, url: str) -> bytes:
         return fetcher.fetch(url).read()
     except (FetchRefused, OSError):
         return b"\x00absent"  # the PDF falls back to other fonts; the day it appears, it changes
+
+
+def check_render_allowed(user) -> None:
+    """At most CONVENTION_PDF_RENDERS_PER_USER renders in the last
+    CONVENTION_PDF_RENDER_WINDOW_SECONDS, counted from the rows the user's renders wrote."""
+    config = current_app.config
+    renders = db.session.scalar(
+        select(func.count()).select_from(ConventionPdf)
+        .where(ConventionPdf.rendered_by_id == user.id, ConventionPdf.rendered_at >= _window_start())
+    )
+    if renders >= config["CONVENTION_PDF_RENDERS_PER_USER"]:
+        raise TooManyRenders(
+            "Trop de générations de PDF en peu de temps\u00a0: réessayez dans quelques minutes."
+        )
+
+
+def _window_start():
+    return utcnow() - timedelta(seconds=current_app.config["CONVENTION_PDF_RENDER_WINDOW_SECONDS"])
 
 
 def _read(entry: ConventionPdf) -> bytes | None:

@@ -1,7 +1,7 @@
 """A rendered convention PDF, kept so that the same content is not rendered twice."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import db
@@ -12,7 +12,8 @@ class ConventionPdf(db.Model):
     """One PDF in the cache of app/conventions/cache.py, found by the hash of its inputs.
 
     Not a document of the dossier (app/documents keeps those, versioned, never deleted): an
-    entry may be removed at any time and rendered again.
+    entry may be removed at any time and rendered again. Who rendered it and when also count
+    the renders of a user, for the rate limit.
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -24,3 +25,7 @@ class ConventionPdf(db.Model):
     taille: Mapped[int]
     rendered_at: Mapped[datetime] = mapped_column(default=utcnow)
     rendered_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    __table_args__ = (
+        Index("ix_convention_pdf_rendered_by_id_rendered_at", "rendered_by_id", "rendered_at"),
+    )

@@ -16,7 +16,10 @@ def preview(dossier_id, kind):
     if kind not in KINDS:
         abort(404)
     dossier = get_dossier(dossier_id)  # out of scope: 404
-    pdf = cache.convention_pdf(dossier, kind, current_user)
+    try:
+        pdf = cache.convention_pdf(dossier, kind, current_user)
+    except cache.TooManyRenders as error:
+        abort(429, description=str(error))
     try:
         db.session.commit()
     except Exception:

@@ -1,7 +1,8 @@
 """cache des PDF
 
 The convention PDFs already rendered (app/conventions/cache.py): the hash of their inputs, the
-key of their bytes in the storage, who rendered them and when.
+key of their bytes in the storage, who rendered them and when (the per-user rate limit counts
+these rows).
 
 Revision ID: acd46ef7665d
 Revises: 9daaed33e8c9
@@ -37,8 +38,11 @@ def upgrade():
     sa.UniqueConstraint('storage_key', name=op.f('uq_convention_pdf_storage_key'))
     )
     op.create_index(op.f('ix_convention_pdf_dossier_id'), 'convention_pdf', ['dossier_id'], unique=False)
+    op.create_index('ix_convention_pdf_rendered_by_id_rendered_at', 'convention_pdf',
+                    ['rendered_by_id', 'rendered_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_convention_pdf_rendered_by_id_rendered_at', table_name='convention_pdf')
     op.drop_index(op.f('ix_convention_pdf_dossier_id'), table_name='convention_pdf')
     op.drop_table('convention_pdf')

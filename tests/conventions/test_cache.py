@@ -1,5 +1,6 @@
-"""Convention PDFs are rendered once per content and kept in the storage."""
+"""Convention PDFs are rendered once per content, kept in the storage, and renders are limited."""
 import os
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,9 +11,11 @@ from app.conventions import cache, pdf
 from app.conventions.fetcher import StaticOnlyFetcher
 from app.conventions.models import ConventionPdf
 from app.core.db import db
+from app.core.formatting import utcnow
 from tests import factories
 from tests.conventions.conftest import pdf_text
 
+TOO_MANY = "Trop de générations de PDF en peu de temps\u00a0: réessayez dans quelques minutes."
 
 
 def url(dossier, kind="adhesion"):
@@ -118,6 +121,41 @@ def test_the_static_files_hashed_are_those_weasyprint_loads(app, dossier):
     pdf.write_pdf(html, dossier, "cadre", fetcher)
     assert sorted(set(fetcher.served)) == cache.static_references(html)
     assert any(ref.endswith("Marianne-Regular.woff") for ref in cache.static_references(html))
+
+
+def test_the_eleventh_render_in_ten_minutes_is_refused_with_429(client, reader, dossier, storage,
+                                                                fake_renders, monkeypatch):
+    assert client.application.config["CONVENTION_PDF_RENDERS_PER_USER"] == 10
+    assert client.application.config["CONVENTION_PDF_RENDER_WINDOW_SECONDS"] == 600
+    for n in range(10):
+        dossier.nom = f"Nom {n}"
+        db.session.commit()
+        assert client.get(url(dossier)).status_code == 200
+    kept = client.get(url(dossier))  # a hit: never counted, never refused
+    assert kept.status_code == 200 and len(fake_renders) == 10
+
+    dossier.nom = "Nom 10"
+    db.session.commit()
+    refused = client.get(url(dossier))
+    assert refused.status_code == 429
+    page = refused.get_data(as_text=True)
+    assert TOO_MANY in page and "<h1>Trop de demandes</h1>" in page
+    assert len(fake_renders) == 10 and len(entries()) == 10
+    assert client.get(url(dossier, "cadre")).status_code == 429  # per user, whatever the PDF
+
+    later = utcnow() + timedelta(minutes=11)
+    monkeypatch.setattr(cache, "utcnow", lambda: later)
+    assert client.get(url(dossier)).status_code == 200
+    assert len(fake_renders) == 11
+
+
+def test_the_limit_counts_each_user_alone(client, login_as, reader, dossier, storage, fake_renders,
+                                          monkeypatch):
+    monkeypatch.setitem(client.application.config, "CONVENTION_PDF_RENDERS_PER_USER", 1)
+    assert client.get(url(dossier)).status_code == 200
+    assert client.get(url(dossier, "cadre")).status_code == 429
+    login_as(Role.ANCT)
+    assert client.get(url(dossier, "cadre")).status_code == 200
 
 
 def test_a_concurrent_insert_of_the_same_hash_does_not_fail_the_request(client, reader, dossier, storage,
