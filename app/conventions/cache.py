@@ -15,7 +15,8 @@ HTML is exactly what WeasyPrint is given. It costs a Jinja render, milliseconds 
 
 Where: the bytes in get_storage(), shared by every app server (an S3 bucket some day), and a
 ConventionPdf row from the hash to the storage key; nothing in the memory or on the disk of one
-server. The service flushes; the view commits, then removes the file an entry no longer uses.
+server. The service flushes; the view commits, then removes the files no entry points to any
+more (the one an entry replaced, those of superseded entries).
 """
 import hashlib
 import logging
@@ -25,7 +26,7 @@ from datetime import timedelta
 
 import weasyprint
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.conventions.fetcher import FetchRefused, StaticOnlyFetcher, static_url
@@ -146,13 +147,27 @@ def _keep(entry: ConventionPdf | None, digest: str, dossier: Dossier, kind: str,
             entry.sha256 = hashlib.sha256(data).hexdigest()
             entry.rendered_at, entry.rendered_by_id = utcnow(), user.id
             db.session.flush()
+            superseded = _drop_superseded(entry)
     except IntegrityError:
         storage.delete(key)
         return ConventionFile(data)  # the other server's file is the same PDF
     except BaseException:
         storage.delete(key)
         raise
-    return ConventionFile(data, new_key=key, obsolete_keys=replaced)
+    return ConventionFile(data, new_key=key, obsolete_keys=replaced + superseded)
+
+
+def _drop_superseded(entry: ConventionPdf) -> tuple[str, ...]:
+    """The other entries of the same convention, once out of the rate-limit window (their rows
+    count the renders until then): the dossier changed, or the day of the draft did."""
+    condition = (
+        (ConventionPdf.dossier_id == entry.dossier_id) & (ConventionPdf.kind == entry.kind)
+        & (ConventionPdf.id != entry.id) & (ConventionPdf.rendered_at < _window_start())
+    )
+    keys = tuple(db.session.scalars(select(ConventionPdf.storage_key).where(condition)))
+    if keys:
+        db.session.execute(delete(ConventionPdf).where(condition))
+    return keys
 
 
 def discard(file: ConventionFile) -> None:

@@ -202,6 +202,29 @@ def test_a_kept_file_that_is_missing_or_altered_is_rendered_again(client, reader
     assert files_in(storage) == [entry.storage_key]
 
 
+def test_superseded_entries_go_once_out_of_the_window(client, reader, dossier, storage, fake_renders):
+    client.get(url(dossier))
+    client.get(url(dossier, "cadre"))
+    [adhesion, cadre] = entries()
+    adhesion.rendered_at = cadre.rendered_at = utcnow() - timedelta(days=1)
+    old_adhesion, old_cadre = adhesion.storage_key, cadre.storage_key
+    dossier.nom = "Autre nom"
+    db.session.commit()
+
+    client.get(url(dossier))  # the new adhésion replaces yesterday's; the cadre stays
+    db.session.expire_all()
+    assert {(e.kind, e.storage_key == old_cadre) for e in entries()} == {("adhesion", False), ("cadre", True)}
+    assert old_adhesion not in files_in(storage) and old_cadre in files_in(storage)
+
+
+def test_entries_in_the_window_stay_they_count_the_renders(client, reader, dossier, storage, fake_renders):
+    client.get(url(dossier))
+    dossier.nom = "Autre nom"
+    db.session.commit()
+    client.get(url(dossier))
+    assert len(entries()) == 2 and len(files_in(storage)) == 2
+
+
 def test_a_failed_commit_removes_the_file_just_kept(client, reader, dossier, storage, fake_renders,
                                                    monkeypatch):
     def failing_commit():
