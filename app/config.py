@@ -45,6 +45,9 @@ class Defaults:
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     # Archive the generated convention PDF at each submission (off in most tests: it is slow).
     ARCHIVE_CONVENTIONS = True
+    # Convention PDFs a user may have rendered (not served from the cache) in the window.
+    CONVENTION_PDF_RENDERS_PER_USER = 10
+    CONVENTION_PDF_RENDER_WINDOW_SECONDS = 10 * 60
     TIMEZONE = "Europe/Paris"
     LOCALE = "fr_FR"
     PROGRAMME_START = "2020-10-01"

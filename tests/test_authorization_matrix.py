@@ -13,6 +13,7 @@ import pytest
 
 from app.auth.roles import Role
 from tests import factories
+from tests.documents import samples
 
 ANONYMOUS = "anonyme"
 SCOPED_ROLES = ["commune", "epci", "chef_de_projet", "prefecture", "partenaire"]
@@ -133,7 +134,7 @@ def stored_document_version(world: World):
     from app.documents import services
 
     return services.add_document(
-        world.dossier, type="autre", etape="adhesion", file_storage_or_bytes=b"\x89PNG\r\n\x1a\n",
+        world.dossier, type="autre", etape="adhesion", file_storage_or_bytes=samples.png(),
         filename="plan.png", user=None,
     )
 

@@ -32,7 +32,13 @@ def render_html(dossier: Dossier, kind: str, today: date | None = None) -> str:
 def render_convention(dossier: Dossier, kind: str, today: date | None = None,
                       fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """The PDF of the convention `kind` ("adhesion" or "cadre") of `dossier`."""
-    html = render_html(dossier, kind, today)
+    return write_pdf(render_html(dossier, kind, today), dossier, kind, fetcher)
+
+
+def write_pdf(html: str, dossier: Dossier, kind: str,
+              fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """WeasyPrint on the HTML of a convention: the slow part (about a second), which
+    app/conventions/cache.py spares when the same HTML was rendered before."""
     fetcher = fetcher or StaticOnlyFetcher(current_app.static_folder)
     document = HTML(string=html, base_url=static_url(""), url_fetcher=fetcher)
     pdf = document.write_pdf()

@@ -20,4 +20,5 @@ def register_error_pages(app):
     app.register_error_handler(403, page(403, "errors/403.html"))
     app.register_error_handler(404, page(404, "errors/404.html"))
     app.register_error_handler(413, page(413, "errors/413.html"))
+    app.register_error_handler(429, page(429, "errors/429.html"))
     app.register_error_handler(500, page(500, "errors/500.html"))

@@ -2,7 +2,10 @@
 
 The type is read from the content (magic bytes, and the inside of ZIP-based office files),
 never trusted from the browser's Content-Type or the extension; the extension must then
-agree with what the content is. Every refusal is a DomainError with a French message.
+agree with what the content is. Then the content itself is checked: a PDF opens and has no
+active content (pdfs.py), an image decodes fully with nothing after its end (images.py), an
+OpenDocument file has no macros (opendocument.py), an OOXML file no VBA project (below).
+Every refusal is a FileRefused (a DomainError) with a French message.
 """
 import hashlib
 import io
@@ -11,10 +14,11 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from pypdf import PdfReader
-
-from app.core.errors import DomainError
 from app.core.formatting import number_fr
+from app.documents.images import check_image
+from app.documents.opendocument import check_no_macros
+from app.documents.pdfs import check_pdf
+from app.documents.refusal import FileRefused
 
 PDF = "application/pdf"
 ODT = "application/vnd.oasis.opendocument.text"
@@ -41,10 +45,6 @@ EXTENSIONS = {ext for extensions, _ in FORMATS.values() for ext in extensions}
 _RESERVED = re.compile(r'[<>:"|?*]')
 _SPACES = re.compile(r"\s+")
 MAX_NAME = 255
-
-
-class FileRefused(DomainError):
-    """The file itself is refused (not the place it was meant for): shown under the file field."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,10 @@ def inspect(source, filename: str | None, max_bytes: int) -> Upload:
         )
     if content_type == PDF:
         check_pdf(data)
+    elif content_type in (PNG, JPEG):
+        check_image(data, label)
+    elif content_type in (ODT, ODS):
+        check_no_macros(data, label)
     return Upload(data, name, content_type, hashlib.sha256(data).hexdigest())
 
 
@@ -186,25 +190,3 @@ def _office_type(data: bytes) -> str | None:
     if any(name.startswith("xl/") for name in names):
         return XLSX
     return None
-
-
-def check_pdf(data: bytes) -> None:
-    """A PDF must open: a truncated or forged one would fail for whoever downloads it."""
-    unreadable = FileRefused(
-        "Ce fichier PDF est illisible ou endommagé. Enregistrez-le à nouveau "
-        "(« Imprimer en PDF » ou « Exporter en PDF »), puis recommencez."
-    )
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise FileRefused(
-                "Ce fichier PDF est protégé par un mot de passe : enregistrez-le sans "
-                "protection, puis recommencez."
-            )
-        pages = len(reader.pages)
-    except FileRefused:
-        raise
-    except Exception:  # pypdf raises many kinds on a broken file; all mean "unreadable"
-        raise unreadable from None
-    if pages < 1:
-        raise unreadable

@@ -1,6 +1,7 @@
 """Uploading: every refused file leaves nothing behind, on disk or in the database."""
 import hashlib
 import io
+import zlib
 
 import pytest
 from sqlalchemy import select
@@ -34,6 +35,18 @@ BAD_UPLOADS = {
     "dot-dot-slash": (samples.pdf(), "../../etc/convention.pdf", "Le nom du fichier ne doit contenir ni chemin"),
     "backslashes": (samples.pdf(), "..\\..\\convention.pdf", "Le nom du fichier ne doit contenir ni chemin"),
     "leading-dot": (samples.pdf(), ".htaccess.pdf", "ni commencer par un point"),
+    "odt-with-basic-macro": (samples.odt_with_basic_macro(), "note.odt",
+                             "Ce document contient des macros (des scripts), qui ne sont pas acceptées"),
+    "ods-with-event-listener": (samples.ods(scripts=samples.ON_LOAD), "maquette.ods",
+                                "Ce document contient des macros (des scripts)"),
+    "html-after-png": (samples.png() + samples.HTML, "plan.png",
+                       "Cette image PNG est suivie d&#39;autres données après sa fin"),
+    "html-after-jpeg": (samples.jpeg() + samples.HTML, "photo.jpg",
+                        "Cette image JPEG est suivie d&#39;autres données après sa fin"),
+    "png-decompression-bomb": (samples.png(8000, 8000, pixels=zlib.compress(b"\x00" * 64)), "plan.png",
+                               "Cette image est trop grande\u00a0: au plus 50 millions de pixels."),
+    "pdf-opening-with-javascript": (samples.pdf_opening_with_javascript(), "deliberation.pdf",
+                                    "Ce PDF contient du JavaScript\u00a0: ce contenu actif n&#39;est pas accepté."),
 }
 
 
