@@ -1,4 +1,6 @@
 """The SQLAlchemy handle, with a naming convention so Alembic can name every constraint."""
+import sqlite3
+
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
@@ -28,19 +30,25 @@ def value_enum(cls, length: int) -> Enum:
     return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
+# How long a SQLite writer waits for another one before "database is locked" (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys, and let SQLAlchemy drive transactions.
+    """SQLite: enforce foreign keys, let SQLAlchemy drive transactions, and let readers and a
+    writer work at once (WAL), a second writer waiting its turn (busy timeout).
 
     pysqlite's own BEGIN handling breaks SAVEPOINT (which the tests and nested
     operations rely on); the documented recipe turns it off and emits BEGIN ourselves.
     """
-    import sqlite3
-
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not ":memory:"
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

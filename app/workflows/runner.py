@@ -6,24 +6,23 @@ a view, a command or the demo, goes through `fire`. It flushes at once, so that 
 changed meanwhile by someone else is a ConflictError here, and not a StaleDataError escaping
 later from an autoflush (while a PDF renders, say). It never commits.
 """
+from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, Callable
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from statemachine.exceptions import TransitionNotAllowed
 
 from app.core.db import db
-from app.core.errors import ConflictError, DomainError
+from app.core.errors import CONFLICT, ConflictError, DomainError, is_concurrency_failure
 from app.core.formatting import today_in_paris
 from app.core.signals import transition_applied, transition_recorded
 from app.workflows import history
 from app.workflows.guards import Facts, TransitionRefusee, acting_role, check_event
 
-CONFLICT = (
-    "Ce dossier a été modifié entre-temps par une autre personne. "
-    "Rechargez la page pour voir son état actuel, puis recommencez si besoin."
-)
+__all__ = ["CONFLICT", "Choice", "Machine", "Step", "available_actions", "fire"]
 
 
 @dataclass(frozen=True)
@@ -95,22 +94,34 @@ def fire(subject, machine: Machine, event: str, user, *, expected_version: int |
     except TransitionRefusee as refusal:
         raise DomainError(str(refusal)) from None
     step = machine.apply(subject, event, facts)
-    try:
+    with _conflicts_told():
         db.session.flush()  # the subject's version check, now
-    except StaleDataError:
-        raise ConflictError(CONFLICT) from None
     entry_data = {"payload": dict(step.payload or {})}
     transition_applied.send(machine.name, subject=subject, event=event, user=user,
                             entry_data=entry_data)
-    entry = history.append(
-        dossier_id=machine.dossier_id(subject), subject_type=machine.subject_type,
-        subject_id=subject.id, machine=machine.name, event=event,
-        label=machine.history_label(subject, rule.label), from_state=before,
-        to_state=machine.state_of(subject), user=user, role=acting_role(roles, rule.roles),
-        reason=facts.reason, effective_on=step.effective_on, payload=entry_data["payload"], at=at,
-    )
+    with _conflicts_told():
+        entry = history.append(
+            dossier_id=machine.dossier_id(subject), subject_type=machine.subject_type,
+            subject_id=subject.id, machine=machine.name, event=event,
+            label=machine.history_label(subject, rule.label), from_state=before,
+            to_state=machine.state_of(subject), user=user, role=acting_role(roles, rule.roles),
+            reason=facts.reason, effective_on=step.effective_on, payload=entry_data["payload"], at=at,
+        )
     transition_recorded.send(machine.name, subject=subject, event=event, user=user, entry=entry)
     return entry
+
+
+@contextmanager
+def _conflicts_told():
+    """Another transaction changed the subject (its version) or holds its lock: the user is told."""
+    try:
+        yield
+    except StaleDataError:
+        raise ConflictError(CONFLICT) from None
+    except DBAPIError as error:
+        if is_concurrency_failure(error):
+            raise ConflictError(CONFLICT) from None
+        raise
 
 
 @dataclass
