@@ -4,7 +4,7 @@ import os
 from flask import Flask
 
 from app import config
-from app.core import formatting
+from app.core import formatting, routing
 from app.core.access import require_login
 from app.core.errors import register_error_pages
 from app.core.security import set_security_headers
@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    routing.register(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
