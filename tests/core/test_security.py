@@ -2,6 +2,10 @@
 import pytest
 
 from app import create_app
+from app.auth import tokens
+from app.auth.roles import Role
+from app.core.db import db
+from tests import factories
 
 
 def test_every_page_sends_the_security_headers(client):
@@ -31,10 +35,43 @@ def test_production_has_no_debug_and_secure_cookies(monkeypatch, tmp_path):
 
 
 def test_unknown_page_is_a_dsfr_404(client, login_as):
-    from app.auth.roles import Role
-
     login_as(Role.ANCT)
     response = client.get("/nulle-part")
     assert response.status_code == 404
     page = response.get_data(as_text=True)
     assert "Page non trouvée" in page and "fr-header" in page
+
+
+def test_pages_of_a_logged_in_user_are_not_stored(client, login_as):
+    login_as(Role.ANCT)
+    for url in ("/", "/communes", "/mon-compte/mot-de-passe", "/nulle-part"):
+        assert client.get(url).headers.get("Cache-Control") == "no-store", url
+
+
+def test_token_pages_are_not_stored(client):
+    user = factories.user(password="une phrase de passe solide")
+    db.session.commit()
+    token = tokens.make_token(user, tokens.RESET)
+    response = client.get(f"/mot-de-passe/{token}", follow_redirects=True)
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_downloaded_document_is_not_stored(client, login_as, tmp_path, monkeypatch, app):
+    from app.core.storage import EXTENSION_KEY, LocalStorage
+    from app.documents import services
+
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, LocalStorage(tmp_path / "documents"))
+    version = services.add_document(
+        factories.dossier(), type="autre", etape="adhesion",
+        file_storage_or_bytes=b"\x89PNG\r\n\x1a\n", filename="plan.png", user=None,
+    )
+    login_as(Role.ANCT)
+    response = client.get(f"/documents/versions/{version.id}/telecharger")
+    assert response.status_code == 200
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_static_files_keep_their_own_cache_rules(client):
+    response = client.get("/static/vendor/dsfr/dsfr.min.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
