@@ -28,8 +28,9 @@ def users_query(q: str = "", role: str = "", statut: str = ""):
     stmt = select(User)
     q = (q or "").strip().lower()
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(func.lower(User.nom).like(like), func.lower(User.email).like(like)))
+        # autoescape: a "%" or "_" typed in the search box is a character, not a wildcard.
+        stmt = stmt.where(or_(func.lower(User.nom).contains(q, autoescape=True),
+                              func.lower(User.email).contains(q, autoescape=True)))
     if role in {r.value for r in Role}:
         stmt = stmt.where(
             exists().where(
