@@ -4,19 +4,20 @@ Services flush and never commit; e-mails go to the outbox in the caller's transa
 """
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from sqlalchemy import func, select
 
 from app.auth import tokens
 from app.auth.models import LoginAttempt, User
 from app.auth.passwords import check_policy
-from app.auth.services import find_user
+from app.auth.services import find_user, normalize_email
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import utcnow
 from app.core.outbox import OutboxMessage, queue_mail
 
 RESET_SUBJECT = "Jalons : réinitialisation de votre mot de passe"
+RESET_TEMPLATE = "emails/password_reset.txt"
 INVITATION_SUBJECT = "Jalons : vous êtes invité à rejoindre le suivi Petites villes de demain"
 # A form anyone can post to must not become a way to flood someone's mailbox.
 MAX_RESET_MAILS_PER_HOUR = 3
@@ -41,27 +42,37 @@ def _recent_reset_mails(email: str) -> int:
     )
 
 
+def _reset_mail(user: User) -> dict:
+    return {
+        "user": user,
+        "url": url_for("auth.reset_password", token=tokens.make_token(user, tokens.RESET),
+                       _external=True),
+        "validity": duration_fr(current_app.config["PASSWORD_RESET_MAX_AGE"]),
+    }
+
+
 def request_password_reset(email: str) -> OutboxMessage | None:
     """Queue a reset link if the address has an account that may use one.
 
     Returns the message or None, but the view must answer the same either way: the
     page must not tell who has an account. Demo accounts share one published password
     (resetting it would lock the other visitors out), so they never get a link.
+
+    Its time must not tell either: with or without a link, the same queries run and the same
+    e-mail is rendered; only the INSERT of the message differs.
     """
     user = find_user(email)
-    if user is None or not user.active or user.demo:
-        return None
-    if _recent_reset_mails(user.email) >= MAX_RESET_MAILS_PER_HOUR:
-        return None
-    token = tokens.make_token(user, tokens.RESET)
-    return queue_mail(
-        user.email,
-        RESET_SUBJECT,
-        "emails/password_reset.txt",
-        user=user,
-        url=url_for("auth.reset_password", token=token, _external=True),
-        validity=duration_fr(current_app.config["PASSWORD_RESET_MAX_AGE"]),
+    address = user.email if user else normalize_email(email)
+    recent = _recent_reset_mails(address)
+    may_reset = (
+        user is not None and user.active and not user.demo
+        and recent < MAX_RESET_MAILS_PER_HOUR
     )
+    context = _reset_mail(user or User(id=0, email=address, nom="", session_version=1))
+    if not may_reset:
+        render_template(RESET_TEMPLATE, **context)  # the work of a real message, discarded
+        return None
+    return queue_mail(user.email, RESET_SUBJECT, RESET_TEMPLATE, **context)
 
 
 def reset_password(token: str, password: str, ip: str) -> User:

@@ -1,4 +1,6 @@
 """Users, the roles they hold (with scopes), and login attempts for rate limiting."""
+import functools
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -45,7 +47,10 @@ class User(UserMixin, db.Model):
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            spend_a_password_check(password)
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def invitation_pending(self) -> bool:
@@ -75,6 +80,21 @@ class User(UserMixin, db.Model):
 
     def __str__(self):
         return self.nom or self.email
+
+
+@functools.cache
+def _hash_of_nothing() -> str:
+    """A hash of a random password, made once per process with today's method and cost."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def spend_a_password_check(password: str) -> None:
+    """Verify `password` against a hash no one knows, to spend what a real check costs.
+
+    A login for an unknown address (or an account without a password) would otherwise answer
+    in a few milliseconds against ~100 ms for a wrong password, telling who has an account.
+    """
+    check_password_hash(_hash_of_nothing(), password)
 
 
 class RoleGrant(db.Model):

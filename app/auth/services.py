@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from app.auth.models import LoginAttempt, User
+from app.auth.models import LoginAttempt, User, spend_a_password_check
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import utcnow
@@ -58,6 +58,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
     ):
         raise DomainError(TOO_MANY)
     user = find_user(email)
+    if user is None:
+        spend_a_password_check(password)
     ok = (
         user is not None
         and user.check_password(password)

@@ -148,3 +148,34 @@ def test_a_reset_lifts_the_lock_of_too_many_failures(app, client, agent):
     token = tokens.make_token(agent, tokens.RESET)
     client.post(f"/mot-de-passe/{token}", data={"password": NEW, "confirm": NEW})
     assert login(client, agent.email, NEW).status_code == 302
+
+
+@pytest.fixture
+def rendered_templates(app):
+    from flask import template_rendered
+
+    names = []
+
+    def record(sender, template, context, **extra):
+        names.append(template.name)
+
+    template_rendered.connect(record, app)
+    yield names
+    template_rendered.disconnect(record, app)
+
+
+def test_an_unknown_address_costs_the_same_work_as_a_known_one(
+    client, agent, count_queries, rendered_templates
+):
+    """The time of the answer must not tell who has an account: the same queries and the
+    same e-mail rendered, only the INSERT of the message differs."""
+    email = agent.email
+    with count_queries() as known:
+        client.post("/mot-de-passe-oublie", data={"email": email})
+    with count_queries() as unknown:
+        client.post("/mot-de-passe-oublie", data={"email": "inconnu@commune-test.fr"})
+    assert reset_mails(email) == 1 and reset_mails() == 1
+    assert [s for s in known.statements if not s.lstrip().upper().startswith("INSERT")] == (
+        unknown.statements
+    )
+    assert rendered_templates == ["emails/password_reset.txt"] * 2
