@@ -56,7 +56,9 @@ def request_password_reset(email: str) -> OutboxMessage | None:
 
     Returns the message or None, but the view must answer the same either way: the
     page must not tell who has an account. Demo accounts share one published password
-    (resetting it would lock the other visitors out), so they never get a link.
+    (resetting it would lock the other visitors out), so they never get a link; nor does
+    an invitee who has not chosen a password yet: the invitation, which expires, is the
+    only way in.
 
     Its time must not tell either: with or without a link, the same queries run and the same
     e-mail is rendered; only the INSERT of the message differs.
@@ -65,7 +67,7 @@ def request_password_reset(email: str) -> OutboxMessage | None:
     address = user.email if user else normalize_email(email)
     recent = _recent_reset_mails(address)
     may_reset = (
-        user is not None and user.active and not user.demo
+        user is not None and user.active and not user.demo and not user.invitation_pending
         and recent < MAX_RESET_MAILS_PER_HOUR
     )
     context = _reset_mail(user or User(id=0, email=address, nom="", session_version=1))
@@ -75,9 +77,17 @@ def request_password_reset(email: str) -> OutboxMessage | None:
     return queue_mail(user.email, RESET_SUBJECT, RESET_TEMPLATE, **context)
 
 
+def reset_target(token: str) -> User:
+    """The account a reset link may set the password of, or TokenExpired / TokenInvalid."""
+    user = tokens.user_from_token(token, tokens.RESET)
+    if user.invitation_pending:
+        raise tokens.TokenInvalid(tokens.RESET.invalid)
+    return user
+
+
 def reset_password(token: str, password: str, ip: str) -> User:
     """Set the password a reset link was sent for; the link then stops working."""
-    user = tokens.user_from_token(token, tokens.RESET)
+    user = reset_target(token)
     check_policy(password, user.email)
     user.set_password(password)
     # The link proves control of the mailbox, as a login proves the password: recording it as

@@ -102,7 +102,7 @@ def _link_refused(error: DomainError, purpose: tokens.Purpose):
 @public
 def reset_password(token):
     try:
-        user = tokens.user_from_token(token, tokens.RESET)
+        user = accounts.reset_target(token)
     except DomainError as error:
         return _link_refused(error, tokens.RESET)
     form = NewPasswordForm()

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from app.auth import tokens
 from app.auth.accounts import MAX_RESET_MAILS_PER_HOUR, RESET_SUBJECT
+from app.auth.models import User
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.outbox import OutboxMessage
@@ -53,6 +54,25 @@ def test_no_mail_for_an_inactive_or_demo_account(client):
     for user in (inactive, demo):
         assert NEUTRAL in ask_reset(client, user.email).get_data(as_text=True)
     assert reset_mails() == 0
+
+
+def test_no_reset_link_for_a_pending_invitation(client):
+    """An invitee activates the account through the invitation, within its validity: a reset
+    link would bypass that expiry. The answer stays the neutral one."""
+    invitee = factories.user(password=None)
+    db.session.commit()
+    assert NEUTRAL in ask_reset(client, invitee.email).get_data(as_text=True)
+    assert reset_mails() == 0
+
+
+def test_a_reset_link_cannot_set_the_first_password_of_an_invitee(client):
+    invitee = factories.user(password=None)
+    db.session.commit()
+    token = tokens.make_token(invitee, tokens.RESET)
+    client.post(f"/mot-de-passe/{token}", data={"password": NEW, "confirm": NEW},
+                follow_redirects=True)
+    db.session.expire_all()
+    assert db.session.get(User, invitee.id).password_hash is None
 
 
 def test_mails_per_address_are_capped_per_hour(client, agent):
