@@ -57,6 +57,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "jalons.test",
+        "BASE_URL": "http://jalons.test",
         "MAIL_SERVER": None,
         "ARCHIVE_CONVENTIONS": False,  # WeasyPrint at every submission: enabled where tested
     })

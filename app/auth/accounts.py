@@ -4,7 +4,7 @@ Services flush and never commit; e-mails go to the outbox in the caller's transa
 """
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from app.auth import tokens
@@ -15,6 +15,7 @@ from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import utcnow
 from app.core.outbox import OutboxMessage, queue_mail
+from app.core.urls import external_url
 
 RESET_SUBJECT = "Jalons : réinitialisation de votre mot de passe"
 RESET_TEMPLATE = "emails/password_reset.txt"
@@ -45,8 +46,7 @@ def _recent_reset_mails(email: str) -> int:
 def _reset_mail(user: User) -> dict:
     return {
         "user": user,
-        "url": url_for("auth.reset_password", token=tokens.make_token(user, tokens.RESET),
-                       _external=True),
+        "url": external_url("auth.reset_password", token=tokens.make_token(user, tokens.RESET)),
         "validity": duration_fr(current_app.config["PASSWORD_RESET_MAX_AGE"]),
     }
 
@@ -110,7 +110,7 @@ def queue_invitation(user: User, inviter: User) -> OutboxMessage:
         user=user,
         inviter=inviter,
         grants=user.active_grants,
-        url=url_for("auth.accept_invitation", token=token, _external=True),
+        url=external_url("auth.accept_invitation", token=token),
         validity=duration_fr(current_app.config["INVITATION_MAX_AGE"]),
     )
 

@@ -36,6 +36,7 @@ def test_in_production_the_session_cookie_is_also_secure(tmp_path, monkeypatch):
     prod = create_app({
         "JALONS_ENV": "production",
         "SECRET_KEY": "un secret de production pour le test",
+        "BASE_URL": "https://jalons.example",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/prod.sqlite3",
     })
     # The login page puts the CSRF token in the session: that is enough to see the cookie.

@@ -27,7 +27,7 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
 def test_production_has_no_debug_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.delenv("JALONS_ENV", raising=False)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
-                      "SECRET_KEY": "s" * 32, "DEBUG": True})
+                      "SECRET_KEY": "s" * 32, "BASE_URL": "https://jalons.example", "DEBUG": True})
     assert app.debug is False
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
