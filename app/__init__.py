@@ -7,7 +7,7 @@ from app import config
 from app.core import formatting, routing
 from app.core.access import require_login
 from app.core.errors import register_error_pages
-from app.core.security import set_security_headers
+from app.core.security import set_security_headers, trust_proxies
 from app.extensions import csrf, db, login_manager, migrate
 
 
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)
     app.before_request(require_login)
     app.after_request(set_security_headers)
+    trust_proxies(app)
 
     from app import models  # noqa: F401  (every model known to Alembic and the mappers)
     from app.admin.views import bp as admin_bp

@@ -9,10 +9,10 @@ ENV_SETTINGS = (
     "SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
     "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DEFAULT_SENDER",
     "JALONS_ENV", "DEMO_MODE", "SERVER_NAME", "PREFERRED_URL_SCHEME",
-    "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "BASE_URL", "TRUSTED_HOSTS",
+    "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "BASE_URL", "TRUSTED_HOSTS", "TRUSTED_PROXIES",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
-INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES"}
+INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES", "TRUSTED_PROXIES"}
 LIST_SETTINGS = {"TRUSTED_HOSTS"}
 
 # `make run`, and the hosts a developer's browser (or the browser tests, on any port) uses.
@@ -32,6 +32,9 @@ class Defaults:
     BASE_URL = None
     # Host names accepted besides BASE_URL's (a request for any other answers 400).
     TRUSTED_HOSTS = None
+    # How many reverse proxies stand in front of Jalons and append to X-Forwarded-*. At 0
+    # those headers are ignored: a client could write anything in them.
+    TRUSTED_PROXIES = 0
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
