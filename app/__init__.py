@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import models  # noqa: F401  (every model known to Alembic and the mappers)
     from app.admin.views import bp as admin_bp
+    from app.auth import signin
     from app.auth.views import bp as auth_bp
     from app.conventions.views import bp as conventions_bp
     from app.core.cli import register_cli
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.help.views import bp as help_bp
     from app.referentiel.views import bp as referentiel_bp
 
+    signin.init_app(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(dossiers_bp)

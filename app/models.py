@@ -1,5 +1,5 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
-from app.auth.models import LoginAttempt, RoleGrant, User
+from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
 from app.core.outbox import OutboxMessage
 from app.documents.models import Document, DocumentVersion
 from app.dossiers.avenants import Avenant
@@ -12,4 +12,5 @@ from app.referentiel.models import (
 __all__ = [
     "Avenant", "Document", "DocumentVersion", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
     "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
+    "UserSession",
 ]

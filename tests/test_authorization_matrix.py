@@ -12,6 +12,7 @@ from typing import Callable
 import pytest
 
 from app.auth.roles import Role
+from app.auth.signin import session_data
 from tests import factories
 
 ANONYMOUS = "anonyme"
@@ -219,7 +220,7 @@ def test_route_answers_each_actor_as_decided(endpoint, app, client):
         with client.session_transaction() as session:
             session.clear()
             if actor != ANONYMOUS:
-                session["_user_id"] = world.users[actor].get_id()
+                session.update(session_data(factories.user_session(world.users[actor])))
         response = client.open(url, method=rule.method, data=rule.data or {})
         observed[actor] = answer(response)
         expected[actor] = rule.expect(actor)

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.scopes import FieldError, resolve_scope
+from app.auth import sessions
 from app.auth.accounts import queue_invitation
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
@@ -120,6 +121,7 @@ def set_active(user: User, admin: User, active: bool) -> None:
     user.active = active
     if not active:
         # Open sessions and e-mailed links die now, and stay dead after a reactivation.
+        sessions.revoke_all(user)
         user.session_version = (user.session_version or 0) + 1
     db.session.flush()
 

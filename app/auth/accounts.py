@@ -7,8 +7,8 @@ from datetime import timedelta
 from flask import current_app, render_template
 from sqlalchemy import func, select
 
-from app.auth import tokens
-from app.auth.models import LoginAttempt, User
+from app.auth import sessions, tokens
+from app.auth.models import LoginAttempt, User, UserSession
 from app.auth.passwords import check_policy
 from app.auth.services import find_user, normalize_email
 from app.core.db import db
@@ -86,10 +86,12 @@ def reset_target(token: str) -> User:
 
 
 def reset_password(token: str, password: str, ip: str) -> User:
-    """Set the password a reset link was sent for; the link then stops working."""
+    """Set the password a reset link was sent for; the link then stops working, and every
+    session of the account ends (whoever forgot the password may not be the only one in)."""
     user = reset_target(token)
     check_policy(password, user.email)
     user.set_password(password)
+    sessions.revoke_all(user)
     # The link proves control of the mailbox, as a login proves the password: recording it as
     # a success lifts the lock that "Trop de tentatives" put on the account.
     db.session.add(LoginAttempt(email=user.email, ip=ip, success=True))
@@ -115,7 +117,7 @@ def queue_invitation(user: User, inviter: User) -> OutboxMessage:
     )
 
 
-def accept_invitation(token: str, password: str, ip: str) -> User:
+def accept_invitation(token: str, password: str, ip: str, user_agent: str | None) -> UserSession:
     """The invitee chooses a password and is logged in: the acceptance counts as a login."""
     user = tokens.user_from_token(token, tokens.INVITATION)
     if not user.invitation_pending:
@@ -124,14 +126,15 @@ def accept_invitation(token: str, password: str, ip: str) -> User:
     user.set_password(password)
     user.last_login_at = utcnow()
     db.session.add(LoginAttempt(email=user.email, ip=ip, success=True))
-    db.session.flush()
-    return user
+    return sessions.open_session(user, user_agent)
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Ends every other session of the user (set_password bumps session_version)."""
+def change_password(user: User, current: str, new: str, user_agent: str | None) -> UserSession:
+    """Ends every session of the user, this one included, and opens a new one for this
+    browser: a session id known before the change is worth nothing after it."""
     if not user.check_password(current):
         raise DomainError("Le mot de passe actuel est incorrect.")
     check_policy(new, user.email)
     user.set_password(new)
-    db.session.flush()
+    sessions.revoke_all(user)
+    return sessions.open_session(user, user_agent)

@@ -1,4 +1,5 @@
-"""Users, the roles they hold (with scopes), and login attempts for rate limiting."""
+"""Users, the roles they hold (with scopes), their sessions, and login attempts for rate
+limiting."""
 import functools
 import secrets
 from datetime import datetime
@@ -20,7 +21,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     demo: Mapped[bool] = mapped_column(default=False)
-    # Bumped when the password changes: every other session of the user ends.
+    # Bumped when the password changes or the account is deactivated: the links e-mailed
+    # before stop working (app/auth/tokens.py). Open sessions end through their UserSession
+    # rows (app/auth/sessions.py); the name is older than those.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -37,9 +40,6 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard modern hash.
@@ -140,6 +140,20 @@ class RoleGrant(db.Model):
             where = self.departement or self.region
             return f"{self.organisation} — {where}"
         return "National"
+
+
+class UserSession(db.Model):
+    """A logged-in browser. Its Flask session (a signed cookie) names this row: revoking the
+    row ends the session, even for a copy of the cookie taken before."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, opaque
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
 
 
 class LoginAttempt(db.Model):

@@ -4,7 +4,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from app.auth.models import LoginAttempt, User, spend_a_password_check
+from app.auth import sessions
+from app.auth.models import LoginAttempt, User, UserSession, spend_a_password_check
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import utcnow
@@ -73,3 +74,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
     user.last_login_at = utcnow()
     db.session.flush()
     return user
+
+
+def log_in(email: str, password: str, ip: str, user_agent: str | None) -> UserSession:
+    """Authenticate, then open the session the browser will be bound to."""
+    return sessions.open_session(authenticate(email, password, ip), user_agent)
