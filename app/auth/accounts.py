@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.auth import sessions, tokens
 from app.auth.models import LoginAttempt, User, UserSession
 from app.auth.passwords import check_policy
-from app.auth.services import find_user, normalize_email
+from app.auth.services import find_user, normalize_email, refuse_if_locked
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import utcnow
@@ -20,6 +20,9 @@ from app.core.urls import external_url
 RESET_SUBJECT = "Jalons : réinitialisation de votre mot de passe"
 RESET_TEMPLATE = "emails/password_reset.txt"
 INVITATION_SUBJECT = "Jalons : vous êtes invité à rejoindre le suivi Petites villes de demain"
+TOO_MANY_CURRENT = (
+    "Trop de tentatives avec un mot de passe actuel incorrect. Réessayez dans {minutes} minutes."
+)
 # A form anyone can post to must not become a way to flood someone's mailbox.
 MAX_RESET_MAILS_PER_HOUR = 3
 
@@ -129,10 +132,19 @@ def accept_invitation(token: str, password: str, ip: str, user_agent: str | None
     return sessions.open_session(user, user_agent)
 
 
-def change_password(user: User, current: str, new: str, user_agent: str | None) -> UserSession:
+def change_password(user: User, current: str, new: str, ip: str, user_agent: str | None) -> UserSession:
     """Ends every session of the user, this one included, and opens a new one for this
-    browser: a session id known before the change is worth nothing after it."""
-    if not user.check_password(current):
+    browser: a session id known before the change is worth nothing after it.
+
+    The current password is checked as at the login, with the same limits and the same
+    table: a stolen session must not become a way to guess it without end.
+    """
+    minutes = current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60
+    refuse_if_locked(user.email, ip, TOO_MANY_CURRENT.format(minutes=minutes))
+    ok = user.check_password(current)
+    db.session.add(LoginAttempt(email=user.email, ip=ip, success=ok))
+    if not ok:
+        db.session.flush()
         raise DomainError("Le mot de passe actuel est incorrect.")
     check_policy(new, user.email)
     user.set_password(new)

@@ -45,6 +45,16 @@ def _recent_failures(column, value) -> int:
     return db.session.scalar(select(func.count(LoginAttempt.id)).where(*conditions))
 
 
+def refuse_if_locked(email: str, ip: str, message: str = TOO_MANY) -> None:
+    """Raise DomainError(message) once the address or the IP is over its failure limit."""
+    cfg = current_app.config
+    if (
+        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_EMAIL"]
+        or _recent_failures(LoginAttempt.ip, ip) >= cfg["LOGIN_MAX_FAILURES_PER_IP"]
+    ):
+        raise DomainError(message)
+
+
 def authenticate(email: str, password: str, ip: str) -> User:
     """Return the user, or raise DomainError with a message that reveals nothing.
 
@@ -53,11 +63,7 @@ def authenticate(email: str, password: str, ip: str) -> User:
     """
     email = normalize_email(email)
     cfg = current_app.config
-    if (
-        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_EMAIL"]
-        or _recent_failures(LoginAttempt.ip, ip) >= cfg["LOGIN_MAX_FAILURES_PER_IP"]
-    ):
-        raise DomainError(TOO_MANY)
+    refuse_if_locked(email, ip)
     user = find_user(email)
     if user is None:
         spend_a_password_check(password)

@@ -139,8 +139,9 @@ def change_password():
     if form.validate_on_submit():
         try:
             record = accounts.change_password(user, form.current.data, form.password.data,
-                                              request.user_agent.string)
+                                              request.remote_addr or "", request.user_agent.string)
         except DomainError as error:
+            db.session.commit()  # a wrong current password is recorded, as a failed login is
             form.form_errors.append(str(error))
         else:
             db.session.commit()
