@@ -49,7 +49,7 @@ def _recent_reset_mails(email: str) -> int:
 def _reset_mail(user: User) -> dict:
     return {
         "user": user,
-        "url": external_url("auth.reset_password", token=tokens.make_token(user, tokens.RESET)),
+        "url": external_url("auth.reset_link", token=tokens.make_token(user, tokens.RESET)),
         "validity": duration_fr(current_app.config["PASSWORD_RESET_MAX_AGE"]),
     }
 
@@ -115,16 +115,22 @@ def queue_invitation(user: User, inviter: User) -> OutboxMessage:
         user=user,
         inviter=inviter,
         grants=user.active_grants,
-        url=external_url("auth.accept_invitation", token=token),
+        url=external_url("auth.invitation_link", token=token),
         validity=duration_fr(current_app.config["INVITATION_MAX_AGE"]),
     )
 
 
-def accept_invitation(token: str, password: str, ip: str, user_agent: str | None) -> UserSession:
-    """The invitee chooses a password and is logged in: the acceptance counts as a login."""
+def invitation_target(token: str) -> User:
+    """The invitee who has not chosen a password yet, or TokenExpired / TokenInvalid."""
     user = tokens.user_from_token(token, tokens.INVITATION)
     if not user.invitation_pending:
         raise tokens.TokenInvalid(tokens.INVITATION.invalid)
+    return user
+
+
+def accept_invitation(token: str, password: str, ip: str, user_agent: str | None) -> UserSession:
+    """The invitee chooses a password and is logged in: the acceptance counts as a login."""
+    user = invitation_target(token)
     check_policy(password, user.email)
     user.set_password(password)
     user.last_login_at = utcnow()

@@ -1,7 +1,9 @@
 """Login, logout, forgotten password, invitation acceptance and password change."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, current_app, flash, redirect, render_template, request, session, url_for,
+)
 from flask_login import current_user
 
 from app.auth import accounts, services, sessions, signin, tokens
@@ -75,14 +77,43 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
+def _link_key(purpose: tokens.Purpose) -> str:
+    return f"{purpose.salt}-token"
+
+
+def _keep_link(token: str, purpose: tokens.Purpose, endpoint: str):
+    """At the first visit the token leaves the URL: kept in the session, and the browser sent
+    to the same page without it. It then stays out of the access logs (but for this one
+    request, which app/core/logs.py redacts), the Referer headers and the browser history."""
+    session[_link_key(purpose)] = token
+    return redirect(url_for(endpoint), 303)
+
+
+def _kept_token(purpose: tokens.Purpose) -> str:
+    token = session.get(_link_key(purpose))
+    if not isinstance(token, str):
+        raise tokens.TokenInvalid(purpose.invalid)
+    return token
+
+
 def _link_refused(error: DomainError, purpose: tokens.Purpose):
-    return render_template("auth/link_refused.html", message=str(error), purpose=purpose.salt)
+    """410 for an expired link, 400 for any other: the page says why, in French."""
+    session.pop(_link_key(purpose), None)
+    status = 410 if isinstance(error, tokens.TokenExpired) else 400
+    return render_template("auth/link_refused.html", message=str(error), purpose=purpose.salt), status
 
 
-@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@bp.route("/mot-de-passe/<token>")
 @public
-def reset_password(token):
+def reset_link(token):
+    return _keep_link(token, tokens.RESET, "auth.reset_password")
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@public
+def reset_password():
     try:
+        token = _kept_token(tokens.RESET)
         user = accounts.reset_target(token)
     except DomainError as error:
         return _link_refused(error, tokens.RESET)
@@ -104,13 +135,18 @@ def reset_password(token):
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@bp.route("/invitation/<token>")
 @public
-def accept_invitation(token):
+def invitation_link(token):
+    return _keep_link(token, tokens.INVITATION, "auth.accept_invitation")
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+@public
+def accept_invitation():
     try:
-        user = tokens.user_from_token(token, tokens.INVITATION)
-        if not user.invitation_pending:
-            raise tokens.TokenInvalid(tokens.INVITATION.invalid)
+        token = _kept_token(tokens.INVITATION)
+        user = accounts.invitation_target(token)
     except DomainError as error:
         return _link_refused(error, tokens.INVITATION)
     form = NewPasswordForm()
@@ -125,7 +161,7 @@ def accept_invitation(token):
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            signin.sign_in(record)
+            signin.sign_in(record)  # a new Flask session: the kept token goes with the old one
             flash(f"Bienvenue sur Jalons, {user.nom}. Votre mot de passe est enregistré.", "success")
             return redirect(url_for("dossiers.index"))
     return render_template("auth/accept_invitation.html", form=form, user=user)

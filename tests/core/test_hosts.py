@@ -59,7 +59,7 @@ def test_the_invitation_link_is_built_from_base_url(app, client, login_as, monke
 
 def test_external_url_keeps_the_path_of_base_url_and_needs_no_request(app, monkeypatch):
     monkeypatch.setitem(app.config, "BASE_URL", "https://www.example.gouv.fr/jalons")
-    assert external_url("auth.reset_password", token="abc") == (
+    assert external_url("auth.reset_link", token="abc") == (
         "https://www.example.gouv.fr/jalons/mot-de-passe/abc"
     )
 
