@@ -4,7 +4,7 @@ import os
 from flask import Flask
 
 from app import config
-from app.core import formatting, routing
+from app.core import formatting, logs, routing
 from app.core.access import require_login
 from app.core.errors import register_error_pages
 from app.core.security import set_security_headers, trust_proxies
@@ -51,4 +51,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(conventions_bp)
     register_context(app)
     register_cli(app)
+    logs.redact_tokens(app)
     return app
