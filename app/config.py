@@ -93,8 +93,9 @@ def _base_url(value: str, development: bool) -> str:
     schemes = {"http", "https"} if development else {"https"}
     if parts.scheme not in schemes or not parts.hostname or parts.query or parts.fragment:
         raise RuntimeError(
-            f"BASE_URL n'est pas une adresse valable\u00a0: {value!r}. Attendu\u00a0: l'adresse publique "
-            "de Jalons, en https en production, par exemple https://jalons.anct.gouv.fr."
+            f"BASE_URL n'est pas une adresse valable\u00a0: {value!r}. Attendu\u00a0: "
+            "l'adresse publique de Jalons, en https en production, par exemple "
+            "https://jalons.anct.gouv.fr."
         )
     return value.strip().rstrip("/")
 

@@ -19,7 +19,10 @@ class RedactTokens(logging.Filter):
         self.pattern = pattern
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True  # a malformed record: the handler reports it, as it would without us
         redacted = self.pattern.sub(rf"\g<1>{REDACTED}", message)
         if redacted != message:
             record.msg, record.args = redacted, ()

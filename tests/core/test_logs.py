@@ -66,3 +66,11 @@ def test_gunicorn_access_log_shows_the_route_not_the_token(app, capsys):
     out = capsys.readouterr().out
     assert '"GET /invitation/[jeton] HTTP/1.1" 303' in out
     assert TOKEN not in out
+
+
+def test_a_malformed_record_is_left_to_the_handler(app):
+    from app.core.logs import RedactTokens, token_paths
+
+    record = logging.LogRecord("werkzeug", logging.INFO, __file__, 1, "%s %s", ("seul",), None)
+    assert RedactTokens(token_paths(app)).filter(record) is True
+    assert record.args == ("seul",)
