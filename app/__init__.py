@@ -9,11 +9,12 @@ from app.auth.views import bp as auth_bp
 from app.avenants.views import bp as avenants_bp
 from app.conventions import services as conventions
 from app.conventions.views import bp as conventions_bp
-from app.core import formatting
+from app.core import formatting, logs, routing
 from app.core.access import require_login
 from app.core.commands import outbox_cli
 from app.core.errors import register_error_pages
-from app.core.security import set_security_headers
+from app.core.security import set_security_headers, trust_proxies
+from app.auth import signin
 from app.demo.commands import demo_cli
 from app.dossiers.documents import bp as documents_bp
 from app.dossiers.views import bp as dossiers_bp
@@ -35,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     config.load(app, test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    routing.register(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
@@ -45,12 +47,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_pages(app)
     app.before_request(require_login)
     app.after_request(set_security_headers)
+    trust_proxies(app)
+    signin.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     for command in COMMANDS:
         app.cli.add_command(command)
     register_context(app)
     _subscribe_once()
+    logs.redact_tokens(app)
     return app
 
 

@@ -3,15 +3,24 @@
 The environment wins so that a deployment needs no file in the code tree.
 """
 import os
+from urllib.parse import urlsplit
 
 ENV_SETTINGS = (
     "SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
     "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DEFAULT_SENDER",
     "JALONS_ENV", "DEMO_MODE", "SERVER_NAME", "PREFERRED_URL_SCHEME",
-    "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "AUDIT_KEYS", "AUDIT_KEY_ID",
+    "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "BASE_URL", "TRUSTED_HOSTS", "TRUSTED_PROXIES",
+    "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS", "AUDIT_KEYS", "AUDIT_KEY_ID",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
-INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES"}
+INTEGER_SETTINGS = {
+    "MAIL_PORT", "UPLOAD_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS",
+}
+LIST_SETTINGS = {"TRUSTED_HOSTS"}
+
+# `make run`, and the hosts a developer's browser (or the browser tests, on any port) uses.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+DEVELOPMENT_HOSTS = ("127.0.0.1", "localhost")
 
 
 class Defaults:
@@ -21,10 +30,21 @@ class Defaults:
     DEMO_PASSWORD = "jalons-demo-2026"
     SECRET_KEY = None
     DATABASE_URL = None
+    # The public address of Jalons, e.g. https://jalons.anct.gouv.fr: every e-mailed link is
+    # built from it, never from the request's Host header (which a client chooses).
+    BASE_URL = None
+    # Host names accepted besides BASE_URL's (a request for any other answers 400).
+    TRUSTED_HOSTS = None
+    # How many reverse proxies stand in front of Jalons and append to X-Forwarded-*. At 0
+    # those headers are ignored: a client could write anything in them.
+    TRUSTED_PROXIES = 0
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A session ends after this long without a request, and this long after the login.
+    SESSION_IDLE_SECONDS = 2 * 3600
+    SESSION_MAX_SECONDS = 12 * 3600
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -63,7 +83,39 @@ def _coerce(name, value):
         return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
     if name in INTEGER_SETTINGS:
         return int(value)
+    if name in LIST_SETTINGS:
+        return _split(value)
     return value
+
+
+def _split(value) -> list[str]:
+    """A comma-separated string (the environment) or a list (instance/config.py)."""
+    if isinstance(value, str):
+        value = value.split(",")
+    return [item.strip() for item in value or () if item.strip()]
+
+
+def _base_url(value: str, development: bool) -> str:
+    parts = urlsplit(value.strip())
+    schemes = {"http", "https"} if development else {"https"}
+    if parts.scheme not in schemes or not parts.hostname or parts.query or parts.fragment:
+        raise RuntimeError(
+            f"BASE_URL n'est pas une adresse valable\u00a0: {value!r}. Attendu\u00a0: "
+            "l'adresse publique de Jalons, en https en production, par exemple "
+            "https://jalons.anct.gouv.fr."
+        )
+    return value.strip().rstrip("/")
+
+
+def _trusted_hosts(cfg, development: bool) -> list[str]:
+    """BASE_URL's host, then TRUSTED_HOSTS, SERVER_NAME's host and, in development, 127.0.0.1
+    and localhost. Werkzeug ignores the port when it compares."""
+    hosts = [urlsplit(cfg["BASE_URL"]).hostname, *_split(cfg["TRUSTED_HOSTS"])]
+    if cfg.get("SERVER_NAME"):
+        hosts.append(urlsplit("//" + cfg["SERVER_NAME"]).hostname)
+    if development:
+        hosts.extend(DEVELOPMENT_HOSTS)
+    return list(dict.fromkeys(host.lower() for host in hosts if host))
 
 
 def load(app, overrides=None):
@@ -89,6 +141,16 @@ def load(app, overrides=None):
             )
         cfg["SECRET_KEY"] = "dev-only-not-secret"
     _load_audit_keys(cfg, development)
+    if not cfg["BASE_URL"]:
+        if not development:
+            raise RuntimeError(
+                "BASE_URL est obligatoire en production\u00a0: l'adresse publique de Jalons, par "
+                "exemple https://jalons.anct.gouv.fr (les liens des courriels en partent)."
+            )
+        cfg["BASE_URL"] = DEVELOPMENT_BASE_URL
+    cfg["BASE_URL"] = _base_url(cfg["BASE_URL"], development)
+    # Flask (3.1) answers 400 to a request whose Host is not in this list.
+    cfg["TRUSTED_HOSTS"] = _trusted_hosts(cfg, development)
     if development:
         # Plain http on 127.0.0.1: a Secure cookie would never come back.
         cfg["SESSION_COOKIE_SECURE"] = False

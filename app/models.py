@@ -1,5 +1,5 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
-from app.auth.models import LoginAttempt, RoleGrant, User
+from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
 from app.conventions.models import ConventionPdf
 from app.core.outbox import OutboxMessage
 from app.documents.models import Document, DocumentVersion
@@ -13,4 +13,5 @@ from app.workflows.history import HistoryChain, HistoryEntry
 __all__ = [
     "Avenant", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
     "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
+    "UserSession",
 ]

@@ -80,7 +80,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="jalons-bench-") as folder:
-        overrides = {"SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret")}
+        overrides = {"SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-not-secret"),
+                     "BASE_URL": os.environ.get("BASE_URL", "https://jalons.example")}
         if not os.environ.get("DATABASE_URL"):
             overrides["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(folder, "bench.sqlite3")
         app = create_app(overrides)

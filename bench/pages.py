@@ -12,7 +12,8 @@ JALONS_ENV=development DEMO_MODE=1) and removed at the end.
 
 Requests go through the application's test client, in this process (no network, no server):
 routing, login, SQL, templates and the response are timed, not a browser nor a socket. Each
-demo account is logged in by putting its `_user_id` in the session, as tests/conftest.py does.
+demo account is logged in by opening a session row and putting it in the client's session, as
+tests/conftest.py does.
 
 Baseline: the 404 page of a logged-in user (base layout, the user loaded, nothing else).
 For each page: warm-up requests, then --runs timed ones (default 30); min / median / p95 in ms,
@@ -118,17 +119,18 @@ class Bench:
         if email not in self.clients:
             from sqlalchemy import select
 
+            from app.auth import sessions, signin
             from app.auth.models import User
 
             with self.app.app_context():
                 user = self.db.session.scalar(select(User).where(User.email == email))
                 if user is None:
                     raise Failure(f"compte de démonstration absent : {email} (flask demo seed)")
-                user_id = user.get_id()
+                data = signin.session_data(sessions.open_session(user, "bench"))
+                self.db.session.commit()
             client = self.app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = user_id
-                session["_fresh"] = True
+                session.update(data)
             # The baseline must be the page of a logged-in user: the header names the user.
             body = self.request(client, BASELINE_PATH, 404, "text/html")
             if 'id="utilisateur-connecte"' not in body.decode():

@@ -13,6 +13,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event
 
 from app import create_app
+from app.auth.signin import session_data
 from app.core.db import db
 from tests import factories
 from tests.fixtures_referentiel import referentiel  # noqa: F401  (the real geography, on demand)
@@ -57,6 +58,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "jalons.test",
+        "BASE_URL": "http://jalons.test",
         "MAIL_SERVER": None,
         "ARCHIVE_CONVENTIONS": False,  # WeasyPrint at every submission: enabled where tested
     })
@@ -125,16 +127,18 @@ def runner(app):
 
 @pytest.fixture
 def login_as(client):
-    """`login_as(user)` or `login_as(Role.X, scope…)`: the client is then that user."""
+    """`login_as(user)` or `login_as(Role.X, scope…)`: the client is then that user, with an
+    open session row as a login through the form makes."""
 
     def login(user_or_role, **scope):
         user = user_or_role
         if not isinstance(user_or_role, factories.User):
             user = factories.user_with_role(user_or_role, **scope)
+        record = factories.user_session(user)
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
+            session.clear()
+            session.update(session_data(record))
         return user
 
     return login

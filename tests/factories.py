@@ -5,7 +5,8 @@ beside the real reference data.
 """
 import itertools
 
-from app.auth.models import RoleGrant, User
+from app.auth import sessions
+from app.auth.models import RoleGrant, User, UserSession
 from app.auth.roles import Role
 from app.core.db import db
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
@@ -123,6 +124,12 @@ def user_with_role(role: Role, user_obj: User | None = None, **scope) -> User:
     user_obj = user_obj or user()
     grant(user_obj, role, **scope)
     return user_obj
+
+
+def user_session(user_obj: User) -> UserSession:
+    """An open session of the user, as a login would make it (signin.session_data puts it in
+    a test client's cookie)."""
+    return sessions.open_session(user_obj, "pytest")
 
 
 def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):

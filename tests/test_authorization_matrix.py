@@ -4,7 +4,8 @@ The list of rules comes from `app.url_map`: a new route without a decision here 
 `test_every_route_has_a_decision`. Expected answers:
 - anonymous: redirect to the login page (unless the route is public);
 - allowed: 200, or a redirect elsewhere than the login page (a form that was posted);
-- a role without the right: 403; an object out of the user's scope: 404.
+- a role without the right: 403; an object out of the user's scope: 404;
+- a page refused to everyone as asked (a link's form opened without its link): 400.
 """
 from dataclasses import dataclass, field
 from typing import Callable
@@ -12,6 +13,7 @@ from typing import Callable
 import pytest
 
 from app.auth.roles import Role
+from app.auth.signin import session_data
 from tests import factories
 from tests.documents import samples
 
@@ -23,7 +25,7 @@ ACTORS = (
     + ["anct", "admin"]
 )
 
-OK, LOGIN, FORBIDDEN, NOT_FOUND = "ok", "connexion", "403", "404"
+OK, LOGIN, BAD_REQUEST, FORBIDDEN, NOT_FOUND = "ok", "connexion", "400", "403", "404"
 
 
 @dataclass
@@ -72,6 +74,11 @@ def logged_in(actor: str) -> str:
 
 def public(actor: str) -> str:
     return OK
+
+
+def refused_without_link(actor: str) -> str:
+    """The forms of e-mailed links: public, but refused without the link's token in the session."""
+    return BAD_REQUEST
 
 
 def in_dossier_scope(actor: str) -> str:
@@ -151,8 +158,10 @@ RULES: dict[str, Rule] = {
     "auth.login": Rule(lambda w: "/connexion", public),
     "auth.logout": Rule(lambda w: "/deconnexion", logged_in, "POST"),
     "auth.forgot_password": Rule(lambda w: "/mot-de-passe-oublie", public),
-    "auth.reset_password": Rule(lambda w: "/mot-de-passe/jeton-invalide", public),
-    "auth.accept_invitation": Rule(lambda w: "/invitation/jeton-invalide", public),
+    "auth.reset_link": Rule(lambda w: "/mot-de-passe/jeton-invalide", public),
+    "auth.reset_password": Rule(lambda w: "/mot-de-passe", refused_without_link),
+    "auth.invitation_link": Rule(lambda w: "/invitation/jeton-invalide", public),
+    "auth.accept_invitation": Rule(lambda w: "/invitation", refused_without_link),
     "auth.change_password": Rule(lambda w: "/mon-compte/mot-de-passe", logged_in),
     "dossiers.index": Rule(lambda w: "/", logged_in),
     "dossiers.show": Rule(lambda w: f"/dossiers/{w.dossier.id}", in_dossier_scope),
@@ -203,7 +212,7 @@ def test_every_route_has_a_decision(app):
 def answer(response) -> str:
     if response.status_code == 302 and "/connexion?next=" in response.location:
         return LOGIN  # the login wall (a logout also lands on /connexion, without `next`)
-    if response.status_code in (403, 404):
+    if response.status_code in (400, 403, 404):
         return str(response.status_code)
     if response.status_code in (200, 302, 303):
         return OK
@@ -220,7 +229,7 @@ def test_route_answers_each_actor_as_decided(endpoint, app, client):
         with client.session_transaction() as session:
             session.clear()
             if actor != ANONYMOUS:
-                session["_user_id"] = world.users[actor].get_id()
+                session.update(session_data(factories.user_session(world.users[actor])))
         response = client.open(url, method=rule.method, data=rule.data or {})
         observed[actor] = answer(response)
         expected[actor] = rule.expect(actor)

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.scopes import FieldError, resolve_scope
+from app.auth import sessions
 from app.auth.accounts import queue_invitation
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
@@ -28,8 +29,9 @@ def users_query(q: str = "", role: str = "", statut: str = ""):
     stmt = select(User)
     q = (q or "").strip().lower()
     if q:
-        like = f"%{q}%"
-        stmt = stmt.where(or_(func.lower(User.nom).like(like), func.lower(User.email).like(like)))
+        # autoescape: a "%" or "_" typed in the search box is a character, not a wildcard.
+        stmt = stmt.where(or_(func.lower(User.nom).contains(q, autoescape=True),
+                              func.lower(User.email).contains(q, autoescape=True)))
     if role in {r.value for r in Role}:
         stmt = stmt.where(
             exists().where(
@@ -119,6 +121,7 @@ def set_active(user: User, admin: User, active: bool) -> None:
     user.active = active
     if not active:
         # Open sessions and e-mailed links die now, and stay dead after a reactivation.
+        sessions.revoke_all(user)
         user.session_version = (user.session_version or 0) + 1
     db.session.flush()
 

@@ -1,4 +1,7 @@
-"""Users, the roles they hold (with scopes), and login attempts for rate limiting."""
+"""Users, the roles they hold (with scopes), their sessions, and login attempts for rate
+limiting."""
+import functools
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -18,7 +21,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     demo: Mapped[bool] = mapped_column(default=False)
-    # Bumped when the password changes: every other session of the user ends.
+    # Bumped when the password changes or the account is deactivated: the links e-mailed
+    # before stop working (app/auth/tokens.py). Open sessions end through their UserSession
+    # rows (app/auth/sessions.py); the name is older than those.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -36,16 +41,16 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
-
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard modern hash.
         self.password_hash = generate_password_hash(password)
         self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            spend_a_password_check(password)
+            return False
+        return check_password_hash(self.password_hash, password)
 
     @property
     def invitation_pending(self) -> bool:
@@ -75,6 +80,21 @@ class User(UserMixin, db.Model):
 
     def __str__(self):
         return self.nom or self.email
+
+
+@functools.cache
+def _hash_of_nothing() -> str:
+    """A hash of a random password, made once per process with today's method and cost."""
+    return generate_password_hash(secrets.token_urlsafe(32))
+
+
+def spend_a_password_check(password: str) -> None:
+    """Verify `password` against a hash no one knows, to spend what a real check costs.
+
+    A login for an unknown address (or an account without a password) would otherwise answer
+    in a few milliseconds against ~100 ms for a wrong password, telling who has an account.
+    """
+    check_password_hash(_hash_of_nothing(), password)
 
 
 class RoleGrant(db.Model):
@@ -120,6 +140,20 @@ class RoleGrant(db.Model):
             where = self.departement or self.region
             return f"{self.organisation} — {where}"
         return "National"
+
+
+class UserSession(db.Model):
+    """A logged-in browser. Its Flask session (a signed cookie) names this row: revoking the
+    row ends the session, even for a copy of the cookie taken before."""
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, opaque
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
 
 
 class LoginAttempt(db.Model):

@@ -4,7 +4,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, or_, select
 
-from app.auth.models import LoginAttempt, User
+from app.auth import sessions
+from app.auth.models import LoginAttempt, User, UserSession, spend_a_password_check
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import utcnow
@@ -44,6 +45,16 @@ def _recent_failures(column, value) -> int:
     return db.session.scalar(select(func.count(LoginAttempt.id)).where(*conditions))
 
 
+def refuse_if_locked(email: str, ip: str, message: str = TOO_MANY) -> None:
+    """Raise DomainError(message) once the address or the IP is over its failure limit."""
+    cfg = current_app.config
+    if (
+        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_EMAIL"]
+        or _recent_failures(LoginAttempt.ip, ip) >= cfg["LOGIN_MAX_FAILURES_PER_IP"]
+    ):
+        raise DomainError(message)
+
+
 def authenticate(email: str, password: str, ip: str) -> User:
     """Return the user, or raise DomainError with a message that reveals nothing.
 
@@ -52,12 +63,10 @@ def authenticate(email: str, password: str, ip: str) -> User:
     """
     email = normalize_email(email)
     cfg = current_app.config
-    if (
-        _recent_failures(LoginAttempt.email, email) >= cfg["LOGIN_MAX_FAILURES_PER_EMAIL"]
-        or _recent_failures(LoginAttempt.ip, ip) >= cfg["LOGIN_MAX_FAILURES_PER_IP"]
-    ):
-        raise DomainError(TOO_MANY)
+    refuse_if_locked(email, ip)
     user = find_user(email)
+    if user is None:
+        spend_a_password_check(password)
     ok = (
         user is not None
         and user.check_password(password)
@@ -71,3 +80,8 @@ def authenticate(email: str, password: str, ip: str) -> User:
     user.last_login_at = utcnow()
     db.session.flush()
     return user
+
+
+def log_in(email: str, password: str, ip: str, user_agent: str | None) -> UserSession:
+    """Authenticate, then open the session the browser will be bound to."""
+    return sessions.open_session(authenticate(email, password, ip), user_agent)

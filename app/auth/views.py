@@ -1,38 +1,18 @@
 """Login, logout, forgotten password, invitation acceptance and password change."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from flask import (
+    Blueprint, current_app, flash, redirect, render_template, request, session, url_for,
+)
+from flask_login import current_user
 
-from app.auth import accounts, services, tokens
+from app.auth import accounts, services, sessions, signin, tokens
 from app.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from app.auth.models import RoleGrant, User
 from app.core.access import public
 from app.core.db import db
 from app.core.errors import DomainError
-from app.extensions import login_manager
 
 bp = Blueprint("auth", __name__)
-
-
-@login_manager.user_loader
-def load_user(token: str):
-    """The session holds "id.session_version": a password change ends other sessions."""
-    user_id, _, version = token.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.scalar(
-        select(User)
-        .where(User.id == int(user_id))
-        .options(selectinload(User.grants).selectinload(RoleGrant.dossier))
-    )
-    if user is None or user.session_version != int(version) or not user.active:
-        return None  # a deactivated account loses its open sessions at once
-    if user.demo and not current_app.config["DEMO_MODE"]:
-        return None  # demo accounts exist only while demo mode is on
-    return user
 
 
 def safe_next(target: str | None) -> str:
@@ -56,21 +36,24 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+            record = services.log_in(form.email.data, form.password.data,
+                                     request.remote_addr or "", request.user_agent.string)
         except DomainError as error:
             db.session.commit()  # the failed attempt is recorded: it is what rate limiting counts
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            login_user(user)
-            flash(f"Bienvenue, {user.nom}.", "success")
+            signin.sign_in(record)
+            flash(f"Bienvenue, {record.user.nom}.", "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/deconnexion", methods=["POST"])
 def logout():
-    logout_user()
+    sessions.revoke(signin.current_session())  # a copy of the cookie is worth nothing now
+    db.session.commit()
+    signin.sign_out()
     flash("Vous êtes déconnecté.", "info")
     return redirect(url_for("auth.login"))
 
@@ -94,15 +77,44 @@ def forgot_password():
     return render_template("auth/forgot_password.html", form=form)
 
 
+def _link_key(purpose: tokens.Purpose) -> str:
+    return f"{purpose.salt}-token"
+
+
+def _keep_link(token: str, purpose: tokens.Purpose, endpoint: str):
+    """At the first visit the token leaves the URL: kept in the session, and the browser sent
+    to the same page without it. It then stays out of the access logs (but for this one
+    request, which app/core/logs.py redacts), the Referer headers and the browser history."""
+    session[_link_key(purpose)] = token
+    return redirect(url_for(endpoint), 303)
+
+
+def _kept_token(purpose: tokens.Purpose) -> str:
+    token = session.get(_link_key(purpose))
+    if not isinstance(token, str):
+        raise tokens.TokenInvalid(purpose.invalid)
+    return token
+
+
 def _link_refused(error: DomainError, purpose: tokens.Purpose):
-    return render_template("auth/link_refused.html", message=str(error), purpose=purpose.salt)
+    """410 for an expired link, 400 for any other: the page says why, in French."""
+    session.pop(_link_key(purpose), None)
+    status = 410 if isinstance(error, tokens.TokenExpired) else 400
+    return render_template("auth/link_refused.html", message=str(error), purpose=purpose.salt), status
 
 
-@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@bp.route("/mot-de-passe/<token>")
 @public
-def reset_password(token):
+def reset_link(token):
+    return _keep_link(token, tokens.RESET, "auth.reset_password")
+
+
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
+@public
+def reset_password():
     try:
-        user = tokens.user_from_token(token, tokens.RESET)
+        token = _kept_token(tokens.RESET)
+        user = accounts.reset_target(token)
     except DomainError as error:
         return _link_refused(error, tokens.RESET)
     form = NewPasswordForm()
@@ -116,34 +128,40 @@ def reset_password(token):
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            logout_user()  # whoever was logged in here, the new password starts a clean session
+            signin.sign_out()  # whoever was logged in here, the new password starts a clean session
             flash("Votre mot de passe est enregistré. Connectez-vous avec ce nouveau mot de passe.",
                   "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, user=user)
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@bp.route("/invitation/<token>")
 @public
-def accept_invitation(token):
+def invitation_link(token):
+    return _keep_link(token, tokens.INVITATION, "auth.accept_invitation")
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+@public
+def accept_invitation():
     try:
-        user = tokens.user_from_token(token, tokens.INVITATION)
-        if not user.invitation_pending:
-            raise tokens.TokenInvalid(tokens.INVITATION.invalid)
+        token = _kept_token(tokens.INVITATION)
+        user = accounts.invitation_target(token)
     except DomainError as error:
         return _link_refused(error, tokens.INVITATION)
     form = NewPasswordForm()
     form.account_email = user.email
     if form.validate_on_submit():
         try:
-            accounts.accept_invitation(token, form.password.data, request.remote_addr or "")
+            record = accounts.accept_invitation(token, form.password.data,
+                                                request.remote_addr or "", request.user_agent.string)
         except (tokens.TokenExpired, tokens.TokenInvalid) as error:
             return _link_refused(error, tokens.INVITATION)
         except DomainError as error:
             form.password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(user)
+            signin.sign_in(record)  # a new Flask session: the kept token goes with the old one
             flash(f"Bienvenue sur Jalons, {user.nom}. Votre mot de passe est enregistré.", "success")
             return redirect(url_for("dossiers.index"))
     return render_template("auth/accept_invitation.html", form=form, user=user)
@@ -156,12 +174,14 @@ def change_password():
     form.account_email = user.email
     if form.validate_on_submit():
         try:
-            accounts.change_password(user, form.current.data, form.password.data)
+            record = accounts.change_password(user, form.current.data, form.password.data,
+                                              request.remote_addr or "", request.user_agent.string)
         except DomainError as error:
+            db.session.commit()  # a wrong current password is recorded, as a failed login is
             form.form_errors.append(str(error))
         else:
             db.session.commit()
-            login_user(user)  # the session version changed: this session carries the new one
+            signin.sign_in(record)  # every session ended: this browser gets a new one
             flash("Votre mot de passe est modifié. Vos sessions ouvertes ailleurs sont fermées.",
                   "success")
             return redirect(url_for("dossiers.index"))

@@ -1,6 +1,7 @@
 """The SQLAlchemy handle, with a naming convention so Alembic can name every constraint."""
 import sqlite3
 
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
@@ -19,7 +20,24 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Far past any list's end, yet an OFFSET that every database accepts (the number in `?page=`
+# is any size a visitor types; SQLite overflows past 2**63).
+MAX_PAGE = 100_000
+
+
+def requested_page() -> int:
+    """`?page=` as a page number from 1 to MAX_PAGE; anything else is the first page."""
+    page = request.args.get("page", 1, type=int) if has_request_context() else 1
+    return min(max(page, 1), MAX_PAGE)
+
+
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        """Every list reads its page number through `requested_page`."""
+        return super().paginate(select, page=requested_page() if page is None else page, **kwargs)
+
+
+db = Database(model_class=Base)
 
 
 def value_enum(cls, length: int) -> Enum:

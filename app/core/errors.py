@@ -9,10 +9,16 @@ import logging
 
 from flask import render_template
 from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import SecurityError
 
 from app.core.db import db
 
 log = logging.getLogger(__name__)
+
+UNKNOWN_HOST = (
+    "Demande refusée\u00a0: cette adresse ne correspond pas au site Jalons. "
+    "Vérifiez l'adresse saisie dans votre navigateur."
+)
 
 CONFLICT = (
     "Ce dossier a été modifié entre-temps par une autre personne. "
@@ -63,9 +69,16 @@ def register_error_pages(app):
         return render_template("errors/409.html", error=CONFLICT), 409
 
     app.register_error_handler(400, page(400, "errors/400.html"))  # a refused CSRF token, too
+    app.register_error_handler(SecurityError, unknown_host)
     app.register_error_handler(403, page(403, "errors/403.html"))
     app.register_error_handler(404, page(404, "errors/404.html"))
     app.register_error_handler(413, page(413, "errors/413.html"))
     app.register_error_handler(429, page(429, "errors/429.html"))
     app.register_error_handler(500, page(500, "errors/500.html"))
     app.register_error_handler(DBAPIError, database_error)
+
+
+def unknown_host(error):
+    """A Host outside TRUSTED_HOSTS: no URL can be built for it (Flask has no URL adapter),
+    so no page template either; a sentence in plain text."""
+    return UNKNOWN_HOST, 400, {"Content-Type": "text/plain; charset=utf-8"}

@@ -54,6 +54,17 @@ def test_search_by_name_or_email(client, admin):
     assert listed(client, "?q=ANAH.gouv") == ["Chloé Martin"]
 
 
+def test_percent_and_underscore_are_searched_as_themselves(client, admin):
+    factories.user(nom="Commune à 100% rurale", email="rurale@commune-test.fr")
+    factories.user(nom="Commune 1000 habitants", email="mille@commune-test.fr")
+    factories.user(nom="Bureau d_etudes", email="be@commune-test.fr")
+    factories.user(nom="Bureau d'etudes", email="be2@commune-test.fr")
+    db.session.commit()
+    assert listed(client, "?q=100%25") == ["Commune à 100% rurale"]
+    assert listed(client, "?q=d_e") == ["Bureau d_etudes"]
+    assert listed(client, "?q=%25") == ["Commune à 100% rurale"]
+
+
 def test_filter_by_role_ignores_revoked_grants(client, admin):
     prefet = factories.user_with_role(Role.PREFECTURE, factories.user(nom="Paul Préfet"),
                                       departement_code=factories.departement().code)

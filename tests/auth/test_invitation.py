@@ -24,6 +24,17 @@ def invite(client, **fields):
     return client.post("/admin/utilisateurs/inviter", data=data)
 
 
+def open_link(client, link):
+    """Follow an invitation link (a path, or a bare token): the token moves into the session
+    and the browser lands on /invitation."""
+    path = link if link.startswith("/") else f"/invitation/{link}"
+    return client.get(path, follow_redirects=True)
+
+
+def choose(client, password=PASSWORD):
+    return client.post("/invitation", data={"password": password, "confirm": password})
+
+
 def invited(email="nouvelle@commune-test.fr") -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
@@ -47,17 +58,28 @@ def test_invitation_end_to_end_through_a_real_smtp_server(app, client, admin, sm
     path = link_in(mails[0], "/invitation/")
 
     invitee = app.test_client()
-    page = invitee.get(path).get_data(as_text=True)
+    page = open_link(invitee, path).get_data(as_text=True)
     assert "Bienvenue sur Jalons" in page and user.email in page
-    response = invitee.post(path, data={"password": PASSWORD, "confirm": PASSWORD})
+    response = choose(invitee)
     assert response.status_code == 302 and response.location.endswith("/")
     assert invitee.get("/").status_code == 200  # logged in
 
     # The link has done its job: it cannot set a password a second time.
-    page = app.test_client().get(path).get_data(as_text=True)
-    assert "a déjà été acceptée" in page
+    response = open_link(app.test_client(), path)
+    assert response.status_code == 400
+    assert "a déjà été acceptée" in response.get_data(as_text=True)
     db.session.expire_all()
     assert invited().check_password(PASSWORD)
+
+
+def test_the_invitation_token_leaves_the_url_at_the_first_visit(client):
+    user = factories.user(password=None)
+    db.session.commit()
+    token = tokens.make_token(user, tokens.INVITATION)
+    response = client.get(f"/invitation/{token}")
+    assert response.status_code == 303 and response.location == "/invitation"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Bienvenue sur Jalons" in page and token not in page
 
 
 def test_an_expired_invitation_is_refused(app, client, monkeypatch):
@@ -65,8 +87,13 @@ def test_an_expired_invitation_is_refused(app, client, monkeypatch):
     db.session.commit()
     token = tokens.make_token(user, tokens.INVITATION)
     monkeypatch.setitem(app.config, "INVITATION_MAX_AGE", -1)
-    page = client.post(f"/invitation/{token}", data={"password": PASSWORD, "confirm": PASSWORD})
-    assert "Cette invitation a expiré" in page.get_data(as_text=True)
+    client.get(f"/invitation/{token}")  # the token in the session, the form not opened
+    response = choose(client)
+    assert response.status_code == 410
+    page = response.get_data(as_text=True)
+    assert "Cette invitation a expiré" in page
+    # A reset link is not a way in for an invitee (no password yet): the page must not say so.
+    assert "inviter à nouveau" in page and "vous permet aussi d&#39;en choisir un" not in page
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash is None
 
@@ -74,15 +101,15 @@ def test_an_expired_invitation_is_refused(app, client, monkeypatch):
 def test_an_invitation_to_a_deactivated_account_is_refused(client):
     user = factories.user(password=None, active=False)
     db.session.commit()
-    token = tokens.make_token(user, tokens.INVITATION)
-    assert "n&#39;est pas valide" in client.get(f"/invitation/{token}").get_data(as_text=True)
+    response = open_link(client, tokens.make_token(user, tokens.INVITATION))
+    assert response.status_code == 400 and "n&#39;est pas valide" in response.get_data(as_text=True)
 
 
 def test_a_reset_link_is_not_an_invitation(client):
     user = factories.user(password=None)
     db.session.commit()
-    token = tokens.make_token(user, tokens.RESET)
-    assert "n&#39;est pas valide" in client.get(f"/invitation/{token}").get_data(as_text=True)
+    response = open_link(client, tokens.make_token(user, tokens.RESET))
+    assert response.status_code == 400 and "n&#39;est pas valide" in response.get_data(as_text=True)
 
 
 def test_inviting_an_existing_address_is_a_form_error(client, admin):
@@ -110,7 +137,7 @@ def test_an_admin_can_send_the_invitation_again(client, admin, smtp_server):
     assert response.status_code == 302
     again = smtp_server.deliver()
     assert [m["To"] for m in again] == [user.email]
-    assert "Bienvenue sur Jalons" in client.get(link_in(again[0], "/invitation/")).get_data(as_text=True)
+    assert "Bienvenue sur Jalons" in open_link(client, link_in(again[0], "/invitation/")).get_data(as_text=True)
 
 
 def test_an_accepted_invitation_cannot_be_sent_again(client, admin):

@@ -92,3 +92,36 @@ def test_logout_ends_the_session(client, agent):
     client.post("/deconnexion")
     response = client.get("/")
     assert response.status_code == 302 and "/connexion" in response.location
+
+
+@pytest.fixture
+def hash_checks(monkeypatch):
+    """The password hashes verified during the test (each call to check_password_hash)."""
+    from app.auth import models
+
+    checked = []
+    real = models.check_password_hash
+
+    def counting(pwhash, password):
+        checked.append(pwhash)
+        return real(pwhash, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting)
+    return checked
+
+
+@pytest.mark.parametrize("account", ["inconnu", "invité sans mot de passe", "existant"])
+def test_every_login_verifies_one_hash_of_the_current_method(client, agent, hash_checks, account):
+    """The time of the answer must not tell whether the account exists: an unknown address
+    or an account without a password costs the same hash verification as a wrong password."""
+    from app.auth.models import generate_password_hash
+
+    email = {
+        "inconnu": "personne@nulle-part.fr",
+        "invité sans mot de passe": factories.user(password=None).email,
+        "existant": agent.email,
+    }[account]
+    assert BAD_CREDENTIALS in login(client, email, "pas le bon mot de passe").get_data(as_text=True)
+    assert len(hash_checks) == 1
+    method = generate_password_hash("x").split("$")[0]
+    assert hash_checks[0].split("$")[0] == method
