@@ -23,13 +23,17 @@ from app.help.views import bp as help_bp
 from app.historique.audit import audit_cli
 from app.instruction.views import bp as instruction_bp
 from app.navigation import register_context
+from app.notifications import subscribers as notifications
+from app.notifications.commands import alerts_cli, digest_cli
+from app.notifications.settings_views import bp as settings_bp
+from app.notifications.views import bp as notifications_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
 from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
-              territoires_bp, help_bp, conventions_bp)
-COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli)
+              territoires_bp, help_bp, conventions_bp, notifications_bp, settings_bp)
+COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -67,4 +71,5 @@ def _subscribe_once() -> None:
     global _subscribed
     if not _subscribed:
         conventions.subscribe()
+        notifications.subscribe()
         _subscribed = True

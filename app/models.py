@@ -5,6 +5,7 @@ from app.core.outbox import OutboxMessage
 from app.documents.models import Document, DocumentVersion
 from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
+from app.notifications.models import AlertSent, Notification, NotificationPreference, ProgrammeSetting
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
@@ -13,5 +14,5 @@ from app.workflows.history import HistoryChain, HistoryEntry
 __all__ = [
     "Avenant", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
     "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
-    "UserSession",
+    "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
 ]

@@ -7,6 +7,8 @@ from flask_login import current_user
 
 from app.auth.roles import Role
 from app.instruction.views import can_instruct
+from app.notifications.settings_views import can_edit_programme
+from app.notifications.views import unread_count
 
 
 def navigation() -> list[dict]:
@@ -18,6 +20,8 @@ def navigation() -> list[dict]:
         items.append(("instruction.workspace", "Instruction", None))
     items.append(("territoires.communes", "Communes", None))
     items.append(("territoires.epcis", "Intercommunalités", None))
+    if can_edit_programme(current_user):
+        items.append(("parametres.edit", "Paramètres", None))
     items.append(("help.parcours", "Aide", None))
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.users", "Utilisateurs", None))
@@ -34,4 +38,5 @@ def navigation() -> list[dict]:
 def register_context(app):
     @app.context_processor
     def inject():
-        return {"navigation": navigation, "Role": Role, "demo_mode": app.config["DEMO_MODE"]}
+        return {"navigation": navigation, "Role": Role, "demo_mode": app.config["DEMO_MODE"],
+                "unread_notifications": lambda: unread_count(current_user)}

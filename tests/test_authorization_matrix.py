@@ -95,6 +95,32 @@ def admin_only(actor: str) -> str:
     return OK if actor == "admin" else FORBIDDEN
 
 
+def anct_only(actor: str) -> str:
+    """The programme's settings: its direction."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor == "anct" else FORBIDDEN
+
+
+def own_notification(actor: str) -> str:
+    """A notification is its recipient's: everyone else is told it does not exist."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor == "commune" else NOT_FOUND
+
+
+def notification_of(world: World) -> int:
+    """A notification of the world's commune user (rows made directly)."""
+    from app.core.db import db
+    from app.notifications.models import Delivery, Notification
+
+    row = Notification(user_id=world.users["commune"].id, kind="depot", title="Dépôt", body="…",
+                       url="/", delivery=Delivery.IMMEDIATE)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
 def porteurs_and_prefecture(actor: str) -> str:
     """Uploading documents: the porteurs and the préfecture of the dossier; partners and the
     ANCT see the dossier but may not add to it."""
@@ -180,6 +206,11 @@ RULES: dict[str, Rule] = {
     "territoires.epcis": Rule(lambda w: "/epci", logged_in),
     "territoires.epci": Rule(lambda w: f"/epci/{w.commune.epci_siren}", logged_in),
     "admin.users": Rule(lambda w: "/admin/utilisateurs", admin_only),
+    "notifications.index": Rule(lambda w: "/notifications", logged_in),
+    "notifications.preferences": Rule(lambda w: "/notifications/preferences", logged_in),
+    "notifications.mark_all_read": Rule(lambda w: "/notifications/tout-lire", logged_in, "POST"),
+    "notifications.mark_read": Rule(lambda w: f"/notifications/{notification_of(w)}/lue", own_notification, "POST"),
+    "parametres.edit": Rule(lambda w: "/parametres", anct_only),
     "admin.user": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}", admin_only),
     "admin.invite": Rule(lambda w: "/admin/utilisateurs/inviter", admin_only),
     "admin.resend_invitation": Rule(

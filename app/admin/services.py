@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.scopes import FieldError, resolve_scope
+from app.core.signals import role_granted
 from app.auth import sessions
 from app.auth.accounts import queue_invitation
 from app.auth.models import RoleGrant, User
@@ -88,6 +89,7 @@ def grant_role(user: User, admin: User, role: Role, **scope_fields) -> RoleGrant
         raise DomainError(f"{user} a déjà le rôle « {role.label} » sur ce périmètre.")
     grant = _new_grant(user, admin, role, scope)
     db.session.flush()
+    role_granted.send("admin", grant=grant, by=admin)
     return grant
 
 

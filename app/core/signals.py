@@ -9,6 +9,9 @@ features. It publishes; they listen. Blinker ships with Flask.
   document's version and hash, say). Receivers flush, never commit; an exception undoes all.
 - `transition_recorded(machine, subject, entry, user)`: the history row is written (same
   transaction, not committed yet). Receivers queue work (notifications, outbox) there.
+- `document_added(sender, dossier, document, version, user)`: a document or a new version
+  was stored (flushed, not committed).
+- `role_granted(sender, grant, by)`: an administrator gave a role.
 """
 from blinker import Namespace
 
@@ -16,3 +19,5 @@ _signals = Namespace()
 
 transition_applied = _signals.signal("transition-applied")
 transition_recorded = _signals.signal("transition-recorded")
+document_added = _signals.signal("document-added")
+role_granted = _signals.signal("role-granted")

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.core.db import db
 from app.core.errors import ConflictError, DomainError
+from app.core.signals import document_added
 from app.core.storage import get_storage
 from app.documents import files
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
@@ -50,14 +51,22 @@ def add_document(dossier, *, type: DocumentType, etape: Etape, file_storage_or_b
         avenant_id=avenant.id if avenant is not None else None, titre=titre,
         created_by_id=_user_id(user),
     )
-    return _store(document, upload, user, numero=1, generated=generated)
+    return _announce(_store(document, upload, user, numero=1, generated=generated), user)
 
 
 def add_version(document: Document, *, file_storage_or_bytes, filename: str | None, user,
                 generated: bool = False) -> DocumentVersion:
     """A new version of `document`: it becomes the current one, the previous ones stay."""
     upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
-    return _store(document, upload, user, numero=_next_numero(document), generated=generated)
+    return _announce(_store(document, upload, user, numero=_next_numero(document), generated=generated), user)
+
+
+def _announce(version: DocumentVersion, user) -> DocumentVersion:
+    """A person's document, stored: the features above may want to tell someone."""
+    if not version.generated:
+        document_added.send("documents", dossier_id=version.document.dossier_id,
+                            document=version.document, version=version, user=user)
+    return version
 
 
 def _check_place(dossier, type, etape, collectivite_code, avenant) -> None:

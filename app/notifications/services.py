@@ -1,0 +1,99 @@
+"""One way to notify: `notify(kind, dossier, roles=…, …)` writes, in the caller's transaction,
+one in-app notification per recipient and the e-mails to queue (at once, or for the digest,
+per each recipient's preferences). Flushes, never commits."""
+from dataclasses import dataclass, field
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from app.auth.models import User
+from app.core.db import db
+from app.core.outbox import queue_mail
+from app.core.urls import external_url
+from app.notifications.kinds import KINDS, delivery_for
+from app.notifications.models import Delivery, Notification, NotificationPreference
+from app.notifications.recipients import grants_covering
+
+
+@dataclass
+class Message:
+    """One event to tell: its dossier (or none), what it says, where it leads."""
+
+    kind: str
+    title: str
+    url: str  # a path of the application, e.g. /dossiers/12
+    dossier: object = None
+    context: dict = field(default_factory=dict)  # for the kind's template: reason, deadline…
+
+
+def notify(message: Message, *, roles=(), users=(), actor=None) -> list[Notification]:
+    """Tell `message` to the holders of `roles` on its dossier and to `users`, but the actor."""
+    user_ids = set(users)
+    if roles and message.dossier is not None:
+        user_ids |= {user_id for _, user_id, _ in grants_covering([message.dossier.id], roles)}
+    if actor is not None:
+        user_ids.discard(actor.id)
+    return deliver([(message, user_id) for user_id in sorted(user_ids)])
+
+
+def deliver(items: list[tuple[Message, int]]) -> list[Notification]:
+    """Write the notifications of (message, user id) pairs and queue the immediate e-mails.
+
+    A bounded number of statements whatever the number of items: the users and their
+    preferences are read once, the rows inserted in one flush."""
+    if not items:
+        return []
+    user_ids = {user_id for _, user_id in items}
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+    chosen = {(p.user_id, p.kind): p.delivery for p in db.session.scalars(
+        select(NotificationPreference).where(NotificationPreference.user_id.in_(user_ids)))}
+    notifications, mails = [], []
+    bodies = {}
+    for message, user_id in items:
+        kind = KINDS[message.kind]
+        key = id(message)
+        if key not in bodies:
+            bodies[key] = render_template(kind.template, dossier=message.dossier, **message.context).strip()
+        delivery = delivery_for(kind, chosen.get((user_id, kind.name)))
+        notification = Notification(
+            user_id=user_id, kind=kind.name, dossier_id=getattr(message.dossier, "id", None),
+            title=message.title[:300], body=bodies[key], url=message.url, delivery=delivery,
+        )
+        notifications.append(notification)
+        if delivery == Delivery.IMMEDIATE and user_id in users:
+            mails.append((notification, message, users[user_id]))
+    db.session.add_all(notifications)
+    db.session.flush()
+    for notification, message, user in mails:
+        queue_notification_mail(notification, message.dossier, user)
+    return notifications
+
+
+def subject(notification: Notification, dossier) -> str:
+    """"[Jalons] Jonzac — Convention-cadre à compléter": the dossier and the action."""
+    where = f"{dossier.nom} — " if dossier is not None else ""
+    return f"[Jalons] {where}{notification.title}"[:300]
+
+
+def queue_notification_mail(notification: Notification, dossier, user: User):
+    kind = KINDS[notification.kind]
+    preferences = external_url("notifications.preferences")
+    headers = None if kind.required else {"List-Unsubscribe": f"<{preferences}>"}
+    return queue_mail(
+        user.email, subject(notification, dossier), "emails/notification.txt",
+        html_template="emails/notification.html", idempotency_key=f"notification-{notification.id}",
+        headers=headers, notification=notification, user=user, dossier=dossier,
+        link=external_url_for_path(notification.url), preferences=preferences, required=kind.required,
+    )
+
+
+def external_url_for_path(path: str) -> str:
+    """An application path (/dossiers/12) as an absolute link under BASE_URL."""
+    base = external_url("dossiers.index").rstrip("/")
+    return base + path
+
+
+def path_for(endpoint: str, **values) -> str:
+    """The path stored on a notification (absolute links are made when mailing), with or
+    without a request (the alerts run from cron)."""
+    return current_app.url_map.bind("jalons").build(endpoint, values)
