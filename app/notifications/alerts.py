@@ -160,5 +160,5 @@ def run_alerts(today: date) -> dict[str, int]:
                           {"message": alert.message, "deadline": alert.reference_date})
         users = sorted({user_id for user_id, role in holders.get(dossier.id, []) if role in roles})
         items += [(message, user_id) for user_id in users]
-    deliver(items)
+    deliver(items, bulk=True)
     return {rule: sum(1 for w in won if w.rule == rule) for rule in RULES}

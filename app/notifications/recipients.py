@@ -1,7 +1,7 @@
 """Who a notification goes to, computed from the roles and their scopes — the same rules as
 the pages (`Dossier.role_conditions`), read the other way round: which grants cover this
 dossier. Never a hand-kept list."""
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select, union_all
 
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
@@ -15,40 +15,47 @@ MEMBERS = PORTEURS | {Role.PREFECTURE}
 
 def grants_covering(dossier_ids, roles) -> list[tuple[int, int, Role]]:
     """(dossier id, user id, role) for every active grant of `roles` that covers one of the
-    dossiers, users active only. One statement, whatever the number of dossiers."""
-    roles = set(roles)
-    covered = []
-    if Role.PREFECTURE in roles:
-        covered.append(and_(RoleGrant.role == Role.PREFECTURE,
-                            RoleGrant.departement_code == Dossier.departement_code))
-    if Role.CHEF_DE_PROJET in roles:
-        covered.append(and_(RoleGrant.role == Role.CHEF_DE_PROJET, RoleGrant.dossier_id == Dossier.id))
-    if Role.EPCI in roles:
-        covered.append(and_(RoleGrant.role == Role.EPCI, or_(
-            RoleGrant.epci_siren == Dossier.epci_siren,
-            RoleGrant.epci_siren.in_(select(Commune.epci_siren)
-                                     .join(DossierCommune, DossierCommune.commune_insee == Commune.insee)
-                                     .where(DossierCommune.dossier_id == Dossier.id)),
-        )))
-    if Role.COMMUNE in roles:
-        covered.append(and_(RoleGrant.role == Role.COMMUNE, RoleGrant.commune_insee.in_(
-            select(DossierCommune.commune_insee).where(DossierCommune.dossier_id == Dossier.id))))
-    if Role.PARTENAIRE in roles:
-        covered.append(and_(RoleGrant.role == Role.PARTENAIRE, or_(
-            RoleGrant.departement_code == Dossier.departement_code,
-            RoleGrant.region_code.in_(select(Departement.region_code)
-                                      .where(Departement.code == Dossier.departement_code)),
-        )))
-    if not covered:
+    dossiers, users active only. One statement whatever the number of dossiers: one branch per
+    role, each an equality join (so the database can hash or index it), glued by UNION ALL."""
+    dossier_ids = list(dossier_ids)
+    if not dossier_ids:
         return []
+    ours = Dossier.id.in_(dossier_ids)
+    branches = []
+
+    def branch(role, *joins, on):
+        stmt = select(Dossier.id.label("dossier_id"), RoleGrant.user_id, RoleGrant.role).select_from(Dossier)
+        for target, condition in joins:
+            stmt = stmt.join(target, condition)
+        branches.append(stmt.join(RoleGrant, and_(RoleGrant.role == role, RoleGrant.revoked_at.is_(None), on))
+                        .where(ours))
+
+    roles = set(roles)
+    if Role.PREFECTURE in roles:
+        branch(Role.PREFECTURE, on=RoleGrant.departement_code == Dossier.departement_code)
+    if Role.CHEF_DE_PROJET in roles:
+        branch(Role.CHEF_DE_PROJET, on=RoleGrant.dossier_id == Dossier.id)
+    if Role.EPCI in roles:
+        branch(Role.EPCI, on=RoleGrant.epci_siren == Dossier.epci_siren)
+        branch(Role.EPCI, (DossierCommune, DossierCommune.dossier_id == Dossier.id),
+               (Commune, Commune.insee == DossierCommune.commune_insee),
+               on=RoleGrant.epci_siren == Commune.epci_siren)
+    if Role.COMMUNE in roles:
+        branch(Role.COMMUNE, (DossierCommune, DossierCommune.dossier_id == Dossier.id),
+               on=RoleGrant.commune_insee == DossierCommune.commune_insee)
+    if Role.PARTENAIRE in roles:
+        branch(Role.PARTENAIRE, on=RoleGrant.departement_code == Dossier.departement_code)
+        branch(Role.PARTENAIRE, (Departement, Departement.code == Dossier.departement_code),
+               on=RoleGrant.region_code == Departement.region_code)
+    if not branches:
+        return []
+    covered = union_all(*branches).subquery()
     rows = db.session.execute(
-        select(Dossier.id, RoleGrant.user_id, RoleGrant.role)
-        .join(RoleGrant, or_(*covered))
-        .join(User, User.id == RoleGrant.user_id)
-        .where(Dossier.id.in_(dossier_ids), RoleGrant.revoked_at.is_(None), User.active.is_(True))
-        .order_by(Dossier.id, RoleGrant.user_id)
+        select(covered.c.dossier_id, covered.c.user_id, covered.c.role).distinct()
+        .join(User, User.id == covered.c.user_id)
+        .where(User.active.is_(True))
     ).all()
-    return [(dossier_id, user_id, role) for dossier_id, user_id, role in rows]
+    return sorted({(d, u, Role(r)) for d, u, r in rows})
 
 
 def recipients(dossier, roles) -> list[int]:

@@ -4,11 +4,12 @@ per each recipient's preferences). Flushes, never commits."""
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.auth.models import User
 from app.core.db import db
-from app.core.outbox import queue_mail
+from app.core.formatting import utcnow
+from app.core.outbox import OutboxMessage
 from app.core.urls import external_url
 from app.notifications.kinds import KINDS, delivery_for
 from app.notifications.models import Delivery, Notification, NotificationPreference
@@ -36,11 +37,12 @@ def notify(message: Message, *, roles=(), users=(), actor=None) -> list[Notifica
     return deliver([(message, user_id) for user_id in sorted(user_ids)])
 
 
-def deliver(items: list[tuple[Message, int]]) -> list[Notification]:
+def deliver(items: list[tuple[Message, int]], *, bulk: bool = False) -> list[Notification]:
     """Write the notifications of (message, user id) pairs and queue the immediate e-mails.
 
-    A bounded number of statements whatever the number of items: the users and their
-    preferences are read once, the rows inserted in one flush."""
+    The users and their preferences are read once. `bulk` (the alerts: thousands of rows)
+    inserts with one executemany per table instead of the ORM's row-per-statement flush, and
+    returns no rows."""
     if not items:
         return []
     user_ids = {user_id for _, user_id in items}
@@ -58,15 +60,34 @@ def deliver(items: list[tuple[Message, int]]) -> list[Notification]:
         notification = Notification(
             user_id=user_id, kind=kind.name, dossier_id=getattr(message.dossier, "id", None),
             title=message.title[:300], body=bodies[key], url=message.url, delivery=delivery,
+            created_at=utcnow(),
         )
         notifications.append(notification)
         if delivery == Delivery.IMMEDIATE and user_id in users:
             mails.append((notification, message, users[user_id]))
+    if bulk:
+        db.session.execute(insert(Notification), [_row(n) for n in notifications])
+        if mails:
+            db.session.execute(insert(OutboxMessage), [_row(notification_mail(n, m.dossier, u)) for n, m, u in mails])
+        return []
     db.session.add_all(notifications)
     db.session.flush()
-    for notification, message, user in mails:
-        queue_notification_mail(notification, message.dossier, user)
+    db.session.add_all([notification_mail(notification, message.dossier, user)
+                        for notification, message, user in mails])
+    db.session.flush()
     return notifications
+
+
+def _row(obj) -> dict:
+    """The column values of a new, unsaved row (its defaults applied), for a Core insert."""
+    values = {}
+    for column in obj.__table__.columns:
+        value = getattr(obj, column.key, None)
+        if value is None and column.default is not None and not column.primary_key:
+            value = column.default.arg(None) if callable(column.default.arg) else column.default.arg
+        if value is not None or not column.primary_key:
+            values[column.key] = value
+    return values
 
 
 def subject(notification: Notification, dossier) -> str:
@@ -75,15 +96,16 @@ def subject(notification: Notification, dossier) -> str:
     return f"[Jalons] {where}{notification.title}"[:300]
 
 
-def queue_notification_mail(notification: Notification, dossier, user: User):
+def notification_mail(notification: Notification, dossier, user: User) -> OutboxMessage:
+    """The e-mail of one notification, rendered now, for the caller to add to the session
+    (notifications are new rows: their ids make the e-mails' idempotency keys unique)."""
     kind = KINDS[notification.kind]
     preferences = external_url("notifications.preferences")
-    headers = None if kind.required else {"List-Unsubscribe": f"<{preferences}>"}
-    return queue_mail(
-        user.email, subject(notification, dossier), "emails/notification.txt",
-        html_template="emails/notification.html", idempotency_key=f"notification-{notification.id}",
-        headers=headers, notification=notification, user=user, dossier=dossier,
-        link=external_url_for_path(notification.url), preferences=preferences, required=kind.required,
+    context = dict(notification=notification, user=user, dossier=dossier, required=kind.required,
+                   link=external_url_for_path(notification.url), preferences=preferences)
+    return OutboxMessage(
+        recipient=user.email, subject=subject(notification, dossier),
+        body=render_template("emails/notification.txt", **context),
     )
 
 

@@ -136,3 +136,71 @@ def test_the_number_of_statements_does_not_grow_with_the_dossiers(running, count
     db.session.query(AlertSent).delete()
     large = measure()
     assert large <= small + 2, (small, large)
+
+
+@pytest.mark.no_transaction
+def test_two_runs_at_once_queue_nothing_twice(app):
+    """Two `alerts run` on PostgreSQL at the same instant: each alert is claimed by one of them."""
+    import threading
+
+    from sqlalchemy import text
+
+    from app.auth.roles import Role
+    from tests import factories
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("la course entre deux transactions se joue sur PostgreSQL")
+    with app.app_context():  # committed for real: the two runs have their own connections
+        dep = factories.departement()
+        dossiers = [factories.dossier(departement_obj=dep, etat=E.CADRE_REDACTION,
+                                      adhesion_signee_le=add_months(DEADLINE, -18), echeance_cadre=DEADLINE)
+                    for _ in range(5)]
+        agent = factories.user_with_role(Role.PREFECTURE, departement_code=dep.code)
+        ids, agent_id, email = [d.id for d in dossiers], agent.id, agent.email
+        geo = {"dep": dep.code, "region": dep.region_code,
+               "communes": [d.liens_communes[0].commune_insee for d in dossiers],
+               "epcis": [d.epci_siren for d in dossiers]}
+        db.session.commit()
+    barrier, errors = threading.Barrier(2), []
+
+    def run():
+        with app.app_context():
+            try:
+                barrier.wait()
+                run_alerts(add_months(DEADLINE, -3))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 — the test reads it
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        assert errors == []
+        with app.app_context():
+            counts = db.session.execute(
+                select(Notification.dossier_id, func.count()).where(Notification.user_id == agent_id)
+                .group_by(Notification.dossier_id)).all()
+            assert sorted(counts) == sorted((i, 1) for i in ids)
+    finally:
+        with app.app_context():
+            params = {"ids": ids, "u": agent_id, "email": email, **geo}
+            for statement in (
+                "DELETE FROM outbox_message WHERE recipient = :email",
+                "DELETE FROM notification WHERE dossier_id = ANY(:ids)",
+                "DELETE FROM alert_sent WHERE dossier_id = ANY(:ids)",
+                "DELETE FROM role_grant WHERE user_id = :u",
+                'DELETE FROM "user" WHERE id = :u',
+                "DELETE FROM dossier_commune WHERE dossier_id = ANY(:ids)",
+                "DELETE FROM dossier WHERE id = ANY(:ids)",
+                "DELETE FROM commune WHERE insee = ANY(:communes)",
+                "DELETE FROM epci WHERE siren = ANY(:epcis)",
+                "DELETE FROM departement WHERE code = :dep",
+                "DELETE FROM region WHERE code = :region",
+            ):
+                db.session.execute(text(statement), params)
+            db.session.commit()
