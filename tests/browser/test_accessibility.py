@@ -105,3 +105,24 @@ def test_admin_users_page(axe_page):
     axe_page.goto("/admin/utilisateurs")
     expect(axe_page.get_by_text("prefecture@jalons.example")).to_be_visible()
     assert_accessible(axe_page)
+
+
+def test_notifications_page(axe_page):
+    login(axe_page, demo_email("prefecture"))
+    axe_page.get_by_role("link", name=re.compile("^Notifications")).click()
+    expect(axe_page.get_by_role("heading", name="Notifications", exact=True)).to_be_visible()
+    assert_accessible(axe_page)
+
+
+def test_notification_preferences_page(axe_page):
+    login(axe_page, demo_email("commune"))
+    axe_page.goto("/notifications/preferences")
+    expect(axe_page.get_by_role("heading", name="Mes courriels")).to_be_visible()
+    assert_accessible(axe_page)
+
+
+def test_programme_settings_page(axe_page):
+    login(axe_page, demo_email("anct"))
+    axe_page.get_by_role("link", name="Paramètres").first.click()
+    expect(axe_page.get_by_role("heading", name="Paramètres du programme")).to_be_visible()
+    assert_accessible(axe_page)
