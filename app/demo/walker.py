@@ -12,7 +12,7 @@ from app.core.formatting import utcnow
 from app.documents.models import DocumentType, Etape
 from app.documents.services import Copies, add_document
 from app.dossiers.echeance import add_months
-from app.dossiers.lifecycle import fire
+from app.dossiers.lifecycle import MACHINE, fire
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.workflows.states import AvenantEtat as A
 
@@ -46,6 +46,7 @@ class Walker:
         self.dossier, self.rng, self.today, self.actors, self.archive = dossier, rng, today, actors, archive
         # bulk: the placeholder's copies (`Copies`); otherwise `add_document` stores each one
         self.copies, self.bulk = copies, bulk
+        self.workflow = MACHINE.build(dossier)  # built once, for every event of the dossier
         self.day = None
         self.last_at = None
 
@@ -70,7 +71,8 @@ class Walker:
     # --- the services ------------------------------------------------------------------
     def fire(self, event: str, who: str, **data):
         with archiving(self.archive):
-            fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(), **data)
+            fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(),
+                 workflow=self.workflow, **data)
 
     def deposit(self, event: str):
         """Every deposit of a convention (adhésion or cadre, first or again) goes through here."""
@@ -197,9 +199,11 @@ class Walker:
         if until == A.REDACTION:
             return avenant
 
+        workflow = avenant_lifecycle.MACHINE.build(avenant)
+
         def fire_avenant(event, who, **data):
             avenant_lifecycle.fire(avenant, event, self.actors.get(who), today=self.day,
-                                   at=self.moment(), **data)
+                                   at=self.moment(), workflow=workflow, **data)
 
         self.wait(10, 60)
         self.document(DocumentType.PROJET_CONVENTION, Etape.AVENANT, avenant=avenant,
