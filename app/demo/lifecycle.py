@@ -108,6 +108,7 @@ def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progr
                 walker = Walker(dossier, rng, today, actors_for(dossier), archive_for(dossier), copies, bulk)
                 walk(walker, scenario, today, FORCED_AVENANTS.get(dossier.reference))
                 used[scenario] += 1
+            copies.write()
             if pending is not None:
                 pending.write()
             db.session.commit()

@@ -70,6 +70,7 @@ class Walker:
 
     # --- the services ------------------------------------------------------------------
     def fire(self, event: str, who: str, **data):
+        self.copies.write()  # the documents added since the last step, before its guards read them
         with archiving(self.archive):
             fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(),
                  workflow=self.workflow, **data)
@@ -202,6 +203,7 @@ class Walker:
         workflow = avenant_lifecycle.MACHINE.build(avenant)
 
         def fire_avenant(event, who, **data):
+            self.copies.write()
             avenant_lifecycle.fire(avenant, event, self.actors.get(who), today=self.day,
                                    at=self.moment(), workflow=workflow, **data)
 

@@ -17,12 +17,13 @@ import logging
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.db import db
 from app.core.errors import ConflictError, DomainError
+from app.core.formatting import utcnow
 from app.core.storage import get_storage
 from app.documents import files
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
@@ -53,13 +54,15 @@ class Copies:
     """One file for many new documents: `add(dossier, …)` is `add_document` with that file,
     checked once (`files.inspect`) and stored once (`Storage.copy` gives each version its key).
 
-    Same rows as `add_document`; not flushed: the caller's next flush (or query) writes them,
-    and a rollback followed by `discard_uncommitted_files()` removes the files as usual.
+    Same rows as `add_document`, kept until `write()` inserts them all in two statements (the
+    caller writes before anything reads them: a deposit's guards, say). A rollback followed
+    by `discard_uncommitted_files()` removes the files as usual.
     """
 
     def __init__(self, data: bytes, filename: str):
         self.upload = files.inspect(data, filename, max_upload_bytes())
         self._source = None
+        self._pending: list[tuple[dict, dict]] = []  # (document, its first version)
 
     def _key(self) -> str:
         storage = get_storage()
@@ -71,29 +74,37 @@ class Copies:
         return key
 
     def add(self, dossier, *, type: DocumentType, etape: Etape, user, collectivite_code: str | None = None,
-            titre: str | None = None, avenant=None, filename: str | None = None,
-            at=None) -> DocumentVersion:
-        """The document and its first version; `filename` (checked) names this copy, `at` dates it."""
-        document = _new_document(dossier, type, etape, user, collectivite_code, titre, avenant)
-        upload = self.upload
-        version = DocumentVersion(
-            document=document, numero=1,
-            nom_fichier=files.safe_filename(filename) if filename else upload.filename,
+            titre: str | None = None, avenant=None, filename: str | None = None, at=None) -> None:
+        """A document and its first version; `filename` (checked) names this copy, `at` dates it."""
+        document = _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant)
+        upload, at = self.upload, at or utcnow()
+        version = dict(
+            numero=1, nom_fichier=files.safe_filename(filename) if filename else upload.filename,
             content_type=upload.content_type, taille=upload.size, sha256=upload.sha256,
-            storage_key=self._key(), generated=False, uploaded_by_id=_user_id(user),
+            storage_key=self._key(), generated=False, uploaded_by_id=_user_id(user), uploaded_at=at,
         )
-        if at is not None:
-            version.uploaded_at = document.created_at = at
-        db.session.add(version)
-        return version
+        self._pending.append((dict(document, created_at=at), version))
+
+    def write(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        ids = db.session.scalars(
+            insert(Document).returning(Document.id, sort_by_parameter_order=True), [d for d, _ in pending]
+        ).all()
+        db.session.execute(insert(DocumentVersion), [dict(v, document_id=i) for (_, v), i in zip(pending, ids)])
 
 
 def _new_document(dossier, type, etape, user, collectivite_code, titre, avenant) -> Document:
+    return Document(**_document_fields(dossier, type, etape, user, collectivite_code, titre, avenant))
+
+
+def _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant) -> dict:
     type, etape = DocumentType(type), Etape(etape)
     collectivite_code = (collectivite_code or "").strip() or None
     _check_place(dossier, type, etape, collectivite_code, avenant)
     titre = " ".join((titre or "").split())[:300] or _default_title(dossier, type, collectivite_code)
-    return Document(
+    return dict(
         dossier_id=dossier.id, etape=etape, type=type, collectivite_code=collectivite_code,
         avenant_id=avenant.id if avenant is not None else None, titre=titre,
         created_by_id=_user_id(user),

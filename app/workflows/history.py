@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import json
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
@@ -175,26 +176,40 @@ BULK = "jalons_history_bulk"
 COLUMNS = [column.key for column in HistoryEntry.__table__.columns if column.key != "id"]
 
 
+@dataclass
+class _Head:
+    length: int
+    head: str
+
+
 class _Pending:
-    """The rows appended inside `bulk()`, and the heads of their chains (locked once each)."""
+    """The rows appended inside `bulk()`, and the heads of their chains: each chain row is
+    locked once, its head moved in memory and written with the rows (not at every append)."""
 
     def __init__(self):
-        self.chains: dict[int, HistoryChain] = {}
+        self.chains: dict[int, tuple[HistoryChain, _Head]] = {}
         self.entries: list[HistoryEntry] = []
 
-    def chain(self, dossier_id: int) -> HistoryChain:
-        chain = self.chains.get(dossier_id)
-        if chain is None:
-            chain = self.chains[dossier_id] = _locked_chain(dossier_id)
-        return chain
+    def chain(self, dossier_id: int) -> _Head:
+        if dossier_id not in self.chains:
+            chain = db.session.scalar(
+                select(HistoryChain).where(HistoryChain.dossier_id == dossier_id).with_for_update())
+            if chain is None:  # no savepoint here: bulk writers run alone (a race fails the batch)
+                chain = HistoryChain(dossier_id=dossier_id, head=GENESIS, length=0)
+                db.session.add(chain)
+            self.chains[dossier_id] = (chain, _Head(chain.length, chain.head))
+        return self.chains[dossier_id][1]
 
     def write(self) -> None:
-        """One INSERT for the rows kept so far (the chains' heads are flushed with them)."""
+        """One INSERT for the rows kept so far, and the chains' new heads."""
         if self.entries:
             db.session.execute(insert(HistoryEntry), [
                 {key: getattr(entry, key) for key in COLUMNS} for entry in self.entries
             ])
             self.entries = []
+        for chain, head in self.chains.values():
+            chain.length, chain.head = head.length, head.head
+        self.chains = {}
         db.session.flush()
 
 
