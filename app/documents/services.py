@@ -89,10 +89,13 @@ class Copies:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        ids = db.session.scalars(
-            insert(Document).returning(Document.id, sort_by_parameter_order=True), [d for d, _ in pending]
-        ).all()
-        db.session.execute(insert(DocumentVersion), [dict(v, document_id=i) for (_, v), i in zip(pending, ids)])
+        connection = db.session.connection()  # the tables themselves: the ORM adds nothing here
+        ids = connection.execute(
+            insert(Document.__table__).returning(Document.__table__.c.id, sort_by_parameter_order=True),
+            [d for d, _ in pending],
+        ).scalars().all()
+        connection.execute(insert(DocumentVersion.__table__),
+                           [dict(v, document_id=i) for (_, v), i in zip(pending, ids)])
 
 
 def _new_document(dossier, type, etape, user, collectivite_code, titre, avenant) -> Document:
