@@ -86,10 +86,10 @@ def check():
 
 def _summary() -> list[str]:
     """Print the states and the calibration figures; return what is missing or out of range."""
-    states = db.session.execute(select(Dossier.etat, func.count()).group_by(Dossier.etat)).all()
-    click.echo("Dossiers par étape : " + ", ".join(f"{e.label} {n}" for e, n in sorted(states, key=lambda r: r[0].value)))
-    avenants = db.session.execute(select(Avenant.etat, func.count()).group_by(Avenant.etat)).all()
-    click.echo("Avenants par étape : " + ", ".join(f"{e.label} {n}" for e, n in sorted(avenants, key=lambda r: r[0].value)))
+    for title, model in (("Dossiers", Dossier), ("Avenants", Avenant)):
+        counts = sorted(db.session.execute(select(model.etat, func.count()).group_by(model.etat)).all(),
+                        key=lambda row: row[0].value)
+        click.echo(f"{title} par étape : " + ", ".join(f"{etat.label} {n}" for etat, n in counts))
     problems = [f"aucun sujet à l'étape « {label} »" for label in checks.missing_states()]
     for figure in checks.figures():
         click.echo(f"  {figure.label} : {figure.share:.1%} (attendu de {figure.low:.1%} à {figure.high:.1%})")
