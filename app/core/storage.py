@@ -2,7 +2,7 @@
 
 The database says what a file is (name, type, hash); the storage only keeps bytes under a
 random key. `LocalStorage` writes under `instance/documents/` (or `DOCUMENTS_DIR`); another
-backend (an S3 bucket, say) only has to offer the same four methods.
+backend (an S3 bucket, say) only has to offer the same methods.
 """
 import os
 import re
@@ -22,6 +22,9 @@ class Storage(Protocol):
 
     def open(self, key: str) -> BinaryIO:
         """A binary stream of the stored bytes (the caller closes it); FileNotFoundError if none."""
+
+    def copy(self, key: str) -> str:
+        """Store the bytes of `key` again under a new key and return it (bulk writes)."""
 
     def read(self, key: str) -> bytes: ...
 
@@ -64,6 +67,19 @@ class LocalStorage:
                 pass
             raise
         return key
+
+    def copy(self, key: str) -> str:
+        """A hard link: the same bytes under a new key, written once for many documents (the
+        demo's placeholders). Files are never rewritten in place (`save` renames a new one over),
+        and removing one key leaves the others intact."""
+        new = secrets.token_hex(16)
+        final = self.path(new)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        try:
+            os.link(self.path(key), final)
+        except OSError:  # a file system without hard links: copy the bytes
+            return self.save(self.read(key))
+        return new
 
     def open(self, key: str) -> BinaryIO:
         return open(self.path(key), "rb")

@@ -12,7 +12,8 @@ from app.auth.roles import Role
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import today_in_paris
-from app.demo import services
+from app.avenants.models import Avenant
+from app.demo import checks, services
 from app.demo.lifecycle import seed_lifecycle
 from app.dossiers.models import Dossier
 from app.pvd.importer import import_pvd
@@ -46,20 +47,22 @@ def seed(sans_historique):
 
     if not sans_historique and not db.session.scalar(select(func.count(HistoryEntry.id))):
         click.echo("Les dossiers prennent vie (conventions, instructions, signatures)…")
-        demo = {a.role: _user(a.email) for a, _ in accounts}
-        jonzac = db.session.scalar(select(Dossier.id).where(Dossier.reference == services.DEMO_DOSSIER))
+        users = {a.email: _user(a.email) for a, _ in accounts}
+        porteurs = {  # the demo accounts that carry a dossier's steps in its history
+            services.DEMO_DOSSIER: users["chef-de-projet@jalons.example"],
+            services.AVENANTS_DOSSIER: users["epci-aunis-atlantique@jalons.example"],
+        }
+        prefecture = users["prefecture@jalons.example"]
+        jonzac = services.DEMO_DOSSIER
 
         def actors_for(dossier):
             if dossier.departement_code != services.DEMO_DEPARTEMENT:
                 return {}
-            actors = {"prefecture": demo[Role.PREFECTURE]}
-            if dossier.id == jonzac:
-                actors["porteur"] = demo[Role.CHEF_DE_PROJET]
-            return actors
+            return {"prefecture": prefecture, "porteur": porteurs.get(dossier.reference)}
 
         used = seed_lifecycle(
             today_in_paris(), actors_for,
-            archive_for=lambda d: d.id == jonzac,
+            archive_for=lambda d: d.reference == jonzac,
             progress=lambda n, total: click.echo(f"  {n}/{total} dossiers"),
         )
         for scenario, count in sorted(used.items()):
@@ -68,9 +71,31 @@ def seed(sans_historique):
     for account, action in accounts:
         click.echo(f"Compte {account.role.label} : {account.email} ({action})")
     click.echo(f"Mot de passe des comptes de démonstration : {current_app.config['DEMO_PASSWORD']}")
-    states = db.session.execute(select(Dossier.etat, func.count()).group_by(Dossier.etat)).all()
-    click.echo("Dossiers par étape : " + ", ".join(f"{e.label} {n}" for e, n in sorted(states, key=lambda r: r[0].value)))
+    _summary()
     click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")
+
+
+@demo_cli.command("check")
+def check():
+    """Vérifie que la démonstration montre chaque étape et suit la trajectoire du programme."""
+    problems = _summary()
+    if problems:
+        raise click.ClickException("Démonstration incomplète : " + " ; ".join(problems))
+    click.echo("Chaque étape des deux cycles de vie a ses dossiers ; les chiffres suivent la trajectoire.")
+
+
+def _summary() -> list[str]:
+    """Print the states and the calibration figures; return what is missing or out of range."""
+    for title, model in (("Dossiers", Dossier), ("Avenants", Avenant)):
+        counts = sorted(db.session.execute(select(model.etat, func.count()).group_by(model.etat)).all(),
+                        key=lambda row: row[0].value)
+        click.echo(f"{title} par étape : " + ", ".join(f"{etat.label} {n}" for etat, n in counts))
+    problems = [f"aucun sujet à l'étape « {label} »" for label in checks.missing_states()]
+    for figure in checks.figures():
+        click.echo(f"  {figure.label} : {figure.share:.1%} (attendu de {figure.low:.1%} à {figure.high:.1%})")
+        if not figure.ok:
+            problems.append(f"{figure.label} : {figure.share:.1%}")
+    return problems
 
 
 def _user(email):

@@ -1,44 +1,59 @@
-"""A living programme for the demo: each dossier walked through the real lifecycle service,
-with consistent dates, calibrated on the programme's published figures (DOMAIN.md):
-99.9 % of communes with a signed adhésion (signatures over 2021–2022), about 90 % with a
-signed convention-cadre, most within 18 months, some late, some after an extension, a few
-in instruction or to be completed, a few withdrawn.
+"""A living programme for the demo: every dossier walked through the real lifecycle, on the
+days the programme's published trajectory gives (app/demo/trajectory.py), by app/demo/walker.py.
+
+The thirteen dossiers of Charente-Maritime, the demo préfecture's, are given one state each
+(`FORCED`): the préfecture sees every step of the lifecycle, and the demo accounts walk every
+journey: the adhésion from the start (Courçon, pvd-75-17-2), the convention-cadre (Jonzac,
+pvd-75-17-4), the avenants (Marans, pvd-75-17-5, one avenant in each state).
+
+Fast: the machine and its guards run for every transition (runner.fire), but the history rows
+are sealed in memory and inserted per batch (`history.bulk`), one placeholder PDF is checked
+and stored once for every document (`documents.services.Copies`), and the batch commits
+every `BATCH` dossiers.
 """
 import io
 import random
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from contextlib import nullcontext
+from datetime import date
 
 from pypdf import PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
-from app.core.formatting import utcnow
-from app.documents.models import DocumentType, Etape
-from app.documents.services import add_document
-from app.dossiers.echeance import add_months
+from app.demo import trajectory
+from app.demo.walker import Walker
+from app.documents.services import Copies
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
+from app.notifications.services import quiet
+from app.workflows import history
 from app.workflows.history import HistoryChain
-from app.conventions.services import archiving
-from app.dossiers.lifecycle import fire
+from app.workflows.states import AvenantEtat as A
 
-# scenario -> weight (per thousand dossiers)
-SCENARIOS = {
-    "cadre_dans_les_delais": 790,
-    "cadre_hors_delai": 60,
-    "cadre_apres_prolongation": 60,
-    "cadre_en_redaction_prolonge": 45,
-    "cadre_en_redaction_depasse": 20,
-    "cadre_depose": 20,
-    "cadre_a_completer": 15,
-    "cadre_valide": 8,
-    "sorti": 10,
-    "adhesion_deposee": 0.7,
-    "adhesion_a_completer": 0.7,
+BATCH = 100
+# reference -> scenario: one state of the lifecycle per dossier of the demo préfecture
+FORCED = {
+    "pvd-75-17-1": "adhesion_redaction",       # Aulnay
+    "pvd-75-17-2": "labellise",                # Courçon: the second demo accounts' adhésion
+    "pvd-75-17-3": "adhesion_deposee",         # Gémozac
+    "pvd-75-17-4": "cadre_en_redaction_prolonge",  # Jonzac and six communes: the demo accounts
+    "pvd-75-17-5": "cadre_signe",              # Marans: its avenants below
+    "pvd-75-17-6": "adhesion_a_completer",     # Marennes-Hiers-Brouage
+    "pvd-75-17-7": "adhesion_validee",         # Matha
+    "pvd-75-17-12": "cadre_depose",            # Pont-l'Abbé-d'Arnoult and Saint-Porchaire
+    "pvd-75-17-15": "cadre_a_completer",       # Saint-Jean-d'Angély
+    "pvd-75-17-16": "cadre_valide",            # Saint-Pierre-d'Oléron
+    "pvd-75-17-18": "adhesion_signee",         # Saint-Savinien
+    "pvd-75-17-19": "cloture",                 # Saujon
+    "pvd-75-17-20": "sorti",                   # Surgères
 }
-# The demo accounts' dossier and two of its neighbours show what a préfecture instructs.
-FORCED = {"pvd-75-17-4": "cadre_en_redaction_prolonge"}
+FORCED_AVENANTS = {"pvd-75-17-5": (A.SIGNE, A.A_COMPLETER, A.DEPOSE, A.REDACTION)}
+ADHESION_STAGE = {"adhesion_redaction": E.ADHESION_REDACTION, "adhesion_deposee": E.ADHESION_DEPOSEE,
+                  "adhesion_a_completer": E.ADHESION_A_COMPLETER, "adhesion_validee": E.ADHESION_VALIDEE}
+CADRE_STAGE = {"cadre_en_redaction_prolonge": E.CADRE_REDACTION, "cadre_en_redaction_depasse": E.CADRE_REDACTION,
+               "cadre_depose": E.CADRE_DEPOSEE, "cadre_a_completer": E.CADRE_A_COMPLETER,
+               "cadre_valide": E.CADRE_VALIDEE, "cadre_signe": E.MISE_EN_OEUVRE, "cloture": E.MISE_EN_OEUVRE}
 
 
 def placeholder_pdf(title: str) -> bytes:
@@ -50,165 +65,62 @@ def placeholder_pdf(title: str) -> bytes:
     return out.getvalue()
 
 
-class Walker:
-    """Fires the events of one dossier at simulated dates (never after `today`)."""
-
-    def __init__(self, dossier: Dossier, rng: random.Random, today: date, actors: dict, archive: bool,
-                 pdf: bytes):
-        self.dossier, self.rng, self.today, self.actors, self.archive = dossier, rng, today, actors, archive
-        self.pdf = pdf
-        self.day = None
-
-    def wait(self, low: int, high: int) -> date:
-        self.day = min(self.day + timedelta(days=self.rng.randint(low, high)), self.today)
-        return self.day
-
-    def moment(self) -> datetime:
-        at = datetime.combine(self.day, time(8 + self.rng.randint(0, 8), self.rng.randint(0, 59)))
-        return min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
-
-    def fire(self, event: str, who: str, **data):
-        with archiving(self.archive):
-            fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(), **data)
-
-    def document(self, kind: DocumentType, etape: Etape, code=None, titre=None):
-        version = add_document(self.dossier, type=kind, etape=etape, collectivite_code=code, user=None,
-                               file_storage_or_bytes=self.pdf, filename=f"{kind.value}.pdf", titre=titre)
-        version.uploaded_at = version.document.created_at = self.moment()
-
-    def deliberations(self, etape: Etape):
-        for code in self.dossier.signataires():
-            self.document(DocumentType.DELIBERATION, etape, code)
-
-    def adhesion(self, until: E = E.ADHESION_SIGNEE):
-        if until == E.ADHESION_SIGNEE:
-            start = date(2020, 12, 1) + timedelta(days=int(self.rng.betavariate(1.3, 2.6) * 640))
-        else:  # the last adhésions still in instruction were submitted in the past weeks
-            start = self.today - timedelta(days=self.rng.randint(40, 110))
-        self.day = start
-        self.fire("demarrer_adhesion", "porteur")
-        self.wait(10, 45)
-        self.deliberations(Etape.ADHESION)
-        self.fire("deposer_adhesion", "porteur")
-        if until == E.ADHESION_DEPOSEE:
-            return
-        if self.rng.random() < 0.15 or until == E.ADHESION_A_COMPLETER:
-            self.wait(5, 25)
-            self.fire("demander_complements_adhesion", "prefecture", reason=self.rng.choice(COMPLEMENTS))
-            if until == E.ADHESION_A_COMPLETER:
-                return
-            self.wait(7, 30)
-            self.fire("redeposer_adhesion", "porteur")
-        self.wait(7, 30)
-        self.fire("valider_adhesion", "prefecture")
-        signed = self.wait(5, 40)
-        self.document(DocumentType.CONVENTION_SIGNEE, Etape.ADHESION, titre="Convention d'adhésion signée")
-        self.fire("signer_adhesion", "prefecture", signature_date=signed)
-
-    def cadre(self, scenario: str):
-        deadline = self.dossier.echeance_cadre
-        self.wait(60, 240)
-        self.fire("demarrer_cadre", "porteur")
-        if scenario in ("cadre_apres_prolongation", "cadre_en_redaction_prolonge",
-                        "cadre_depose", "cadre_a_completer", "cadre_valide"):
-            self.day = max(self.day, add_months(deadline, -2))
-            if scenario == "cadre_apres_prolongation":
-                new_deadline = add_months(deadline, self.rng.choice([3, 6, 9]))
-            else:  # still open today: the extension runs into the months ahead
-                new_deadline = self.today + timedelta(days=self.rng.choice([20, 45, 75, 120, 200, 320, 400]))
-            if new_deadline > deadline and self.day <= self.today:
-                self.fire("prolonger_delai", "prefecture", new_deadline=new_deadline,
-                          reason=self.rng.choice(PROLONGATIONS))
-                deadline = new_deadline
-        if scenario in ("cadre_en_redaction_prolonge", "cadre_en_redaction_depasse"):
-            return
-        # The day the convention-cadre is signed (or, still in instruction, was submitted).
-        if scenario == "cadre_dans_les_delais":
-            signed = deadline - timedelta(days=self.rng.randint(20, 250))
-        elif scenario == "cadre_hors_delai":
-            signed = deadline + timedelta(days=self.rng.randint(15, 240))
-        elif scenario == "cadre_apres_prolongation":
-            signed = deadline - timedelta(days=self.rng.randint(5, 60))
-        else:
-            signed = None
-        if signed is None:
-            submitted = self.today - timedelta(days=self.rng.randint(3, 70))
-        else:
-            submitted = signed - timedelta(days=self.rng.randint(30, 90))
-        self.day = max(self.day, min(submitted, self.today))
-        self.document(DocumentType.DIAGNOSTIC, Etape.CADRE, titre="Diagnostic du territoire")
-        self.document(DocumentType.PROJET_CONVENTION, Etape.CADRE, titre="Projet de convention-cadre")
-        self.deliberations(Etape.CADRE)
-        self.fire("deposer_cadre", "porteur")
-        if scenario == "cadre_depose":
-            return
-        if scenario == "cadre_a_completer" or self.rng.random() < 0.2:
-            self.wait(5, 20)
-            self.fire("demander_complements_cadre", "prefecture", reason=self.rng.choice(COMPLEMENTS))
-            if scenario == "cadre_a_completer":
-                return
-            self.wait(5, 25)
-            self.fire("redeposer_cadre", "porteur")
-        self.wait(5, 25)
-        self.fire("valider_cadre", "prefecture")
-        if scenario == "cadre_valide":
-            return
-        signed = self.wait(5, 30)
-        self.document(DocumentType.CONVENTION_SIGNEE, Etape.CADRE, titre="Convention-cadre signée")
-        self.fire("signer_cadre", "prefecture", signature_date=signed)
+def walk(walker: Walker, scenario: str, today: date, avenants=None) -> None:
+    """One dossier, from "labellisé" to its scenario's state."""
+    if scenario == "labellise":
+        return
+    if scenario in ADHESION_STAGE:
+        walker.adhesion(until=ADHESION_STAGE[scenario])
+        return
+    plan = trajectory.plan(walker.rng, today, scenario, avenants)
+    walker.adhesion(signed_on=plan.adhesion_signed)
+    if scenario in CADRE_STAGE:
+        walker.cadre(plan, until=CADRE_STAGE[scenario])
+    if scenario == "sorti":
+        walker.sortie()
+    elif scenario == "cloture":
+        walker.cloture()
+    walker.avenants(plan.avenants)
 
 
-COMPLEMENTS = [
-    "La délibération du conseil communautaire n'est pas jointe.",
-    "Le plan de financement du poste de chef de projet est à préciser.",
-    "Les signatures de l'annexe sont manquantes.",
-    "Le périmètre ORT doit être cartographié.",
-]
-PROLONGATIONS = [
-    "Recrutement tardif du chef de projet.",
-    "Fusion de communes en cours.",
-    "Élections municipales : nouvelle équipe à installer.",
-    "Étude préalable à l'OPAH-RU en cours.",
-]
-
-
-def pick(rng: random.Random) -> str:
-    return rng.choices(list(SCENARIOS), weights=list(SCENARIOS.values()))[0]
-
-
-def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progress=None) -> Counter:
+def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progress=None,
+                   forced: dict | None = None, bulk: bool = True) -> Counter:
     """Walk every dossier still "labellisé" with no history; returns the scenarios used.
 
     `actors_for(dossier)` gives {"porteur": user, "prefecture": user} (None: the step is
     recorded without a named person, as data taken over); `archive_for(dossier)` says
-    whether to generate and archive the convention PDFs (slow: a sample only).
+    whether to generate and archive the convention PDFs (slow: a sample only). `forced`
+    (default `FORCED`) sets the scenario of some dossiers by reference; `bulk=False` writes
+    each history row and stores each document as it comes (the same rows: tests compare both).
     """
-    pdf = placeholder_pdf("Document de démonstration")
+    forced = FORCED if forced is None else forced
+    copies = Copies(placeholder_pdf("Document de démonstration"), "document-demo.pdf")
     rng = random.Random(seed)
-    dossiers = db.session.scalars(
-        select(Dossier)
+    ids = db.session.scalars(
+        select(Dossier.id)
         .where(Dossier.etat == E.LABELLISE, ~Dossier.id.in_(select(HistoryChain.dossier_id)))
-        .options(selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune))
         .order_by(Dossier.id)
     ).all()
     used = Counter()
-    for n, dossier in enumerate(dossiers, 1):
-        scenario = FORCED.get(dossier.reference) or pick(rng)
-        walker = Walker(dossier, rng, today, actors_for(dossier), archive_for(dossier), pdf)
-        if scenario.startswith("adhesion_"):
-            walker.adhesion(until=E(scenario))
-        elif scenario == "sorti":
-            walker.adhesion()
-            walker.wait(30, 400)
-            walker.fire("declarer_sortie", "prefecture",
-                        reason="La commune a décidé de quitter le programme (délibération du conseil municipal).")
-        else:
-            walker.adhesion()
-            walker.cadre(scenario)
-        used[scenario] += 1
-        if n % 100 == 0:
+    with quiet(), history.bulk() if bulk else nullcontext() as pending:
+        for start in range(0, len(ids), BATCH):
+            for dossier in _load(ids[start:start + BATCH]):
+                scenario = forced.get(dossier.reference) or trajectory.pick(rng)
+                walker = Walker(dossier, rng, today, actors_for(dossier), archive_for(dossier), copies, bulk)
+                walk(walker, scenario, today, FORCED_AVENANTS.get(dossier.reference))
+                used[scenario] += 1
+            copies.write()
+            if pending is not None:
+                pending.write()
             db.session.commit()
             if progress:
-                progress(n, len(dossiers))
-    db.session.commit()
+                progress(min(start + BATCH, len(ids)), len(ids))
     return used
+
+
+def _load(ids: list[int]) -> list[Dossier]:
+    return db.session.scalars(
+        select(Dossier).where(Dossier.id.in_(ids))
+        .options(selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune))
+        .order_by(Dossier.id)
+    ).all()

@@ -1,7 +1,10 @@
 """Demo accounts: one per role, each with a real scope taken from the PVD list.
 
 The scope is the dossier of Jonzac and six other communes of the CC de la Haute-Saintonge
-(pvd-75-17-4, Charente-Maritime, Nouvelle-Aquitaine): a real multi-commune convention group.
+(pvd-75-17-4, Charente-Maritime, Nouvelle-Aquitaine): a real multi-commune convention group,
+writing its convention-cadre. A second commune, EPCI and chef de projet walk the adhésion from
+the start: Courçon (pvd-75-17-2), still "labellisé", in the CC Aunis Atlantique, whose other
+PVD dossier, Marans (pvd-75-17-5), has avenants in every state (app/demo/lifecycle.py).
 """
 from dataclasses import dataclass
 
@@ -19,6 +22,10 @@ DEMO_COMMUNE = "17197"  # Jonzac
 DEMO_EPCI = "200041523"  # CC de la Haute-Saintonge
 DEMO_DEPARTEMENT = "17"  # Charente-Maritime
 DEMO_REGION = "75"  # Nouvelle-Aquitaine
+ADHESION_DOSSIER = "pvd-75-17-2"  # Courçon, still "labellisé"
+ADHESION_COMMUNE = "17127"  # Courçon
+ADHESION_EPCI = "200041499"  # CC Aunis Atlantique (Courçon, Marans)
+AVENANTS_DOSSIER = "pvd-75-17-5"  # Marans
 
 
 @dataclass(frozen=True)
@@ -29,7 +36,7 @@ class DemoAccount:
     scope: dict
 
 
-def demo_accounts(dossier: Dossier) -> list[DemoAccount]:
+def demo_accounts(dossier: Dossier, adhesion: Dossier) -> list[DemoAccount]:
     return [
         DemoAccount("commune@jalons.example", "Mairie de Jonzac (démo)", Role.COMMUNE,
                     {"commune_insee": DEMO_COMMUNE}),
@@ -44,6 +51,12 @@ def demo_accounts(dossier: Dossier) -> list[DemoAccount]:
                                       "region_code": DEMO_REGION}),
         DemoAccount("anct@jalons.example", "Direction du programme ANCT (démo)", Role.ANCT, {}),
         DemoAccount("admin@jalons.example", "Administration Jalons (démo)", Role.ADMIN, {}),
+        DemoAccount("commune-courcon@jalons.example", "Mairie de Courçon (démo)", Role.COMMUNE,
+                    {"commune_insee": ADHESION_COMMUNE}),
+        DemoAccount("epci-aunis-atlantique@jalons.example", "CC Aunis Atlantique (démo)", Role.EPCI,
+                    {"epci_siren": ADHESION_EPCI}),
+        DemoAccount("chef-de-projet-courcon@jalons.example", "Chef de projet PVD de Courçon (démo)",
+                    Role.CHEF_DE_PROJET, {"dossier_id": adhesion.id}),
     ]
 
 
@@ -57,15 +70,17 @@ def seed_accounts() -> list[tuple[DemoAccount, str]]:
             "Le mode démonstration n'est pas activé : définissez DEMO_MODE=1 pour créer "
             "les comptes de démonstration."
         )
-    dossier = db.session.scalar(select(Dossier).where(Dossier.reference == DEMO_DOSSIER))
-    if dossier is None:
-        raise DomainError(
-            f"Le dossier de démonstration {DEMO_DOSSIER} est absent : importez d'abord la liste "
-            "PVD (flask pvd import data/pvd-communes-2021.csv)."
-        )
+    dossiers = {reference: db.session.scalar(select(Dossier).where(Dossier.reference == reference))
+                for reference in (DEMO_DOSSIER, ADHESION_DOSSIER)}
+    for reference, dossier in dossiers.items():
+        if dossier is None:
+            raise DomainError(
+                f"Le dossier de démonstration {reference} est absent : importez d'abord la liste "
+                "PVD (flask pvd import data/pvd-communes-2021.csv)."
+            )
     password = current_app.config["DEMO_PASSWORD"]
     results = []
-    for account in demo_accounts(dossier):
+    for account in demo_accounts(dossiers[DEMO_DOSSIER], dossiers[ADHESION_DOSSIER]):
         user = db.session.scalar(select(User).where(User.email == account.email))
         action = "mis à jour"
         if user is None:

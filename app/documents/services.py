@@ -5,6 +5,10 @@ flushed, and if the flush fails the file is removed again. The services flush, n
 the caller commits once; if it rolls back instead, `discard_uncommitted_files()` removes the
 files written since the last commit (the session remembers them).
 
+`Copies` is the bulk path for many documents of the same bytes (the demo's placeholders): the
+file is checked once and stored once, each version still gets a key of its own, and the rows
+are flushed with the caller's next flush instead of one savepoint each.
+
 This module knows a dossier only as the object it is given (its id, `signataires()`,
 `collectivite_names()`): documents sit below the dossiers feature, which shows them.
 """
@@ -13,12 +17,13 @@ import logging
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from app.core.db import db
 from app.core.errors import ConflictError, DomainError
+from app.core.formatting import utcnow
 from app.core.signals import document_added
 from app.core.storage import get_storage
 from app.documents import files
@@ -41,17 +46,73 @@ def add_document(dossier, *, type: DocumentType, etape: Etape, file_storage_or_b
                  filename: str | None, user, collectivite_code: str | None = None,
                  titre: str | None = None, avenant=None, generated: bool = False) -> DocumentVersion:
     """A new document of `dossier` with its first version; returns that version (flushed)."""
+    document = _new_document(dossier, type, etape, user, collectivite_code, titre, avenant)
+    upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
+    return _announce(_store(document, upload, user, numero=1, generated=generated), user)
+
+
+class Copies:
+    """One file for many new documents: `add(dossier, …)` is `add_document` with that file,
+    checked once (`files.inspect`) and stored once (`Storage.copy` gives each version its key).
+
+    Same rows as `add_document`, kept until `write()` inserts them all in two statements (the
+    caller writes before anything reads them: a deposit's guards, say). A rollback followed
+    by `discard_uncommitted_files()` removes the files as usual.
+    """
+
+    def __init__(self, data: bytes, filename: str):
+        self.upload = files.inspect(data, filename, max_upload_bytes())
+        self._source = None
+        self._pending: list[tuple[dict, dict]] = []  # (document, its first version)
+
+    def _key(self) -> str:
+        storage = get_storage()
+        if self._source is None or not storage.exists(self._source):
+            self._source = key = storage.save(self.upload.data)
+        else:
+            key = storage.copy(self._source)
+        db.session.info.setdefault(UNCOMMITTED, []).append(key)
+        return key
+
+    def add(self, dossier, *, type: DocumentType, etape: Etape, user, collectivite_code: str | None = None,
+            titre: str | None = None, avenant=None, filename: str | None = None, at=None) -> None:
+        """A document and its first version; `filename` (checked) names this copy, `at` dates it."""
+        document = _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant)
+        upload, at = self.upload, at or utcnow()
+        version = dict(
+            numero=1, nom_fichier=files.safe_filename(filename) if filename else upload.filename,
+            content_type=upload.content_type, taille=upload.size, sha256=upload.sha256,
+            storage_key=self._key(), generated=False, uploaded_by_id=_user_id(user), uploaded_at=at,
+        )
+        self._pending.append((dict(document, created_at=at), version))
+
+    def write(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        connection = db.session.connection()  # the tables themselves: the ORM adds nothing here
+        ids = connection.execute(
+            insert(Document.__table__).returning(Document.__table__.c.id, sort_by_parameter_order=True),
+            [d for d, _ in pending],
+        ).scalars().all()
+        connection.execute(insert(DocumentVersion.__table__),
+                           [dict(v, document_id=i) for (_, v), i in zip(pending, ids)])
+
+
+def _new_document(dossier, type, etape, user, collectivite_code, titre, avenant) -> Document:
+    return Document(**_document_fields(dossier, type, etape, user, collectivite_code, titre, avenant))
+
+
+def _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant) -> dict:
     type, etape = DocumentType(type), Etape(etape)
     collectivite_code = (collectivite_code or "").strip() or None
     _check_place(dossier, type, etape, collectivite_code, avenant)
-    upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
     titre = " ".join((titre or "").split())[:300] or _default_title(dossier, type, collectivite_code)
-    document = Document(
+    return dict(
         dossier_id=dossier.id, etape=etape, type=type, collectivite_code=collectivite_code,
         avenant_id=avenant.id if avenant is not None else None, titre=titre,
         created_by_id=_user_id(user),
     )
-    return _announce(_store(document, upload, user, numero=1, generated=generated), user)
 
 
 def add_version(document: Document, *, file_storage_or_bytes, filename: str | None, user,

@@ -1,9 +1,10 @@
 """One way to notify: `notify(kind, dossier, roles=…, …)` writes, in the caller's transaction,
 one in-app notification per recipient and the e-mails to queue (at once, or for the digest,
 per each recipient's preferences). Flushes, never commits."""
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 from sqlalchemy import insert, select
 
 from app.auth.models import User
@@ -14,6 +15,22 @@ from app.core.urls import external_url
 from app.notifications.kinds import KINDS, delivery_for
 from app.notifications.models import Delivery, Notification, NotificationPreference
 from app.notifications.recipients import grants_covering
+
+
+@contextmanager
+def quiet():
+    """Within the block, events tell nobody: the demo replays years of a programme, and data
+    taken over (an import) is not news. Outside, the subscribers notify as usual."""
+    previous = g.get("notifications_quiet", False)
+    g.notifications_quiet = True
+    try:
+        yield
+    finally:
+        g.notifications_quiet = previous
+
+
+def is_quiet() -> bool:
+    return g.get("notifications_quiet", False)
 
 
 @dataclass
@@ -29,6 +46,8 @@ class Message:
 
 def notify(message: Message, *, roles=(), users=(), actor=None) -> list[Notification]:
     """Tell `message` to the holders of `roles` on its dossier and to `users`, but the actor."""
+    if is_quiet():
+        return []
     user_ids = set(users)
     if roles and message.dossier is not None:
         user_ids |= {user_id for _, user_id, _ in grants_covering([message.dossier.id], roles)}

@@ -13,7 +13,7 @@ from app.core.db import db
 from app.dossiers.models import Dossier
 from app.core.signals import document_added, role_granted, transition_recorded
 from app.notifications.recipients import MEMBERS, PORTEURS
-from app.notifications.services import Message, notify, path_for
+from app.notifications.services import Message, is_quiet, notify, path_for
 from app.workflows.states import AvenantEtat, DossierEtat
 
 PREFECTURE = frozenset({Role.PREFECTURE})
@@ -43,6 +43,8 @@ UNDER_INSTRUCTION = {DossierEtat.ADHESION_DEPOSEE, DossierEtat.CADRE_DEPOSEE}
 
 
 def on_transition(machine: str, *, subject, event: str, user, entry, **_):
+    if is_quiet():
+        return
     known = EVENTS.get((machine, event))
     if known is None:
         return
@@ -58,6 +60,8 @@ def on_transition(machine: str, *, subject, event: str, user, entry, **_):
 
 def on_document(sender, *, dossier_id, document, version, user, **_):
     """A document added while the préfecture instructs: it should know."""
+    if is_quiet():
+        return
     dossier = db.session.get(Dossier, dossier_id)
     avenant = db.session.get(Avenant, document.avenant_id) if document.avenant_id else None
     instructing = dossier.etat in UNDER_INSTRUCTION or (

@@ -11,10 +11,12 @@ forking the chain, and neither changes the dossier's own version.
 import hashlib
 import hmac
 import json
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, select
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -139,8 +141,12 @@ def append(*, dossier_id: int, subject_type: str, subject_id: int, machine: str,
            label: str, from_state, to_state, user=None, role=None, reason=None,
            effective_on: date | None = None, payload: dict | None = None,
            at: datetime | None = None) -> HistoryEntry:
-    """Write the next row of the dossier's chain and move its head. Flushes; the caller commits."""
-    chain = _locked_chain(dossier_id)
+    """Write the next row of the dossier's chain and move its head. Flushes; the caller commits.
+
+    Inside `bulk()`, the row is sealed the same way but kept for one INSERT of many rows.
+    """
+    pending = db.session.info.get(BULK)
+    chain = pending.chain(dossier_id) if pending is not None else _locked_chain(dossier_id)
     key_id = current_app.config["AUDIT_KEY_ID"]
     entry = HistoryEntry(
         dossier_id=dossier_id, seq=chain.length + 1,
@@ -158,9 +164,73 @@ def append(*, dossier_id: int, subject_type: str, subject_id: int, machine: str,
     )
     entry.hash = sign(audit_keys()[key_id], entry.content())
     chain.head, chain.length = entry.hash, entry.seq
-    db.session.add(entry)
-    db.session.flush()
+    if pending is not None:
+        pending.entries.append(entry)
+    else:
+        db.session.add(entry)
+        db.session.flush()
     return entry
+
+
+BULK = "jalons_history_bulk"
+COLUMNS = [column.key for column in HistoryEntry.__table__.columns if column.key != "id"]
+
+
+@dataclass
+class _Head:
+    length: int
+    head: str
+
+
+class _Pending:
+    """The rows appended inside `bulk()`, and the heads of their chains: each chain row is
+    locked once, its head moved in memory and written with the rows (not at every append)."""
+
+    def __init__(self):
+        self.chains: dict[int, tuple[HistoryChain, _Head]] = {}
+        self.entries: list[HistoryEntry] = []
+
+    def chain(self, dossier_id: int) -> _Head:
+        if dossier_id not in self.chains:
+            chain = db.session.scalar(
+                select(HistoryChain).where(HistoryChain.dossier_id == dossier_id).with_for_update())
+            if chain is None:  # no savepoint here: bulk writers run alone (a race fails the batch)
+                chain = HistoryChain(dossier_id=dossier_id, head=GENESIS, length=0)
+                db.session.add(chain)
+            self.chains[dossier_id] = (chain, _Head(chain.length, chain.head))
+        return self.chains[dossier_id][1]
+
+    def write(self) -> None:
+        """One INSERT for the rows kept so far, and the chains' new heads."""
+        if self.entries:
+            db.session.execute(insert(HistoryEntry), [
+                {key: getattr(entry, key) for key in COLUMNS} for entry in self.entries
+            ])
+            self.entries = []
+        for chain, head in self.chains.values():
+            chain.length, chain.head = head.length, head.head
+        self.chains = {}
+        db.session.flush()
+
+
+@contextmanager
+def bulk():
+    """Within the block, `append` seals each row as usual (same content, same chain, same HMAC)
+    but keeps it: `write()` (e.g. before each commit of a batch) and the end of the block insert
+    them in one statement, with the chains' heads. For the demo and imports: nothing may read
+    the history of these dossiers before the write, and the rows returned have no id."""
+    pending = db.session.info[BULK] = _Pending()
+    try:
+        yield pending
+        pending.write()
+    finally:
+        db.session.info.pop(BULK, None)
+
+
+def bulk_append(rows: list[dict]) -> list[HistoryEntry]:
+    """`append(**row)` for each row, in order, written in one INSERT: the same rows."""
+    with bulk():
+        return [append(**row) for row in rows]
 
 
 def timeline(dossier_id: int, subject_type: str | None = None, subject_id: int | None = None):

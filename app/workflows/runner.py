@@ -70,12 +70,18 @@ class Machine:
 
 
 def fire(subject, machine: Machine, event: str, user, *, expected_version: int | None = None,
-         today: date | None = None, at: datetime | None = None, **data) -> history.HistoryEntry:
+         today: date | None = None, at: datetime | None = None, workflow=None,
+         **data) -> history.HistoryEntry:
     """Fire `event` on `subject` as `user`; raise DomainError (ConflictError) with the reason.
 
     `user=None` records a step no person took (an import, the demo): the guards then see the
     roles the event is reserved to, and the history says "reprise de données", with no role.
+    `workflow`: the machine already built around this very subject (`machine.build(subject)`),
+    for a caller that fires many events in a row (the demo); it reads the state from the
+    subject at each event, so it is the same machine, built once.
     """
+    if workflow is not None and workflow.model is not subject:
+        raise ValueError("Cette machine est construite autour d'un autre sujet.")
     if event not in machine.events:
         raise DomainError("Cette action n'existe pas.")
     if expected_version is not None and subject.version != expected_version:
@@ -85,7 +91,7 @@ def fire(subject, machine: Machine, event: str, user, *, expected_version: int |
     facts = machine.facts(subject, roles=roles, today=today or today_in_paris(), **data)
     before = machine.state_of(subject)
     try:
-        machine.build(subject).send(event, facts=facts)
+        (workflow if workflow is not None else machine.build(subject)).send(event, facts=facts)
     except TransitionNotAllowed:
         raise DomainError(
             f"« {rule.label} » n'est pas possible quand {machine.subject_phrase} est à l'étape "

@@ -4,9 +4,12 @@ Unlike the rest of the suite, nothing here shares the test process's database se
 server runs in a subprocess on a temporary SQLite file filled with the demo data, exactly as
 a developer would prepare it (`db upgrade`, `referentiel import`, `pvd import`, `demo seed`).
 
+`flask demo check` then fails the preparation if the demo lacks a state of either lifecycle
+or strays from the programme's trajectory.
+
 Set BROWSER_DATABASE_URL to a database already prepared that way to skip the preparation
-(faster reruns); the tests add login attempts to it, and the lifecycle test one new dossier
-per run (tests/browser/scenario.py). Uploaded and generated files always go to a temporary
+(faster reruns); the tests add login attempts to it, and the lifecycle test walks the demo's
+labellisé dossier, then one new dossier per later run (tests/browser/scenario.py). Uploaded and generated files always go to a temporary
 DOCUMENTS_DIR, never to instance/documents.
 """
 import json
@@ -75,6 +78,7 @@ def _prepare_database(env, log):
     _run(FLASK + ["referentiel", "import"], env, log)
     _run(FLASK + ["pvd", "import", "data/pvd-communes-2021.csv"], env, log)
     _run(FLASK + ["demo", "seed"], env, log)
+    _run(FLASK + ["demo", "check"], env, log)
 
 
 def _free_port():
@@ -156,9 +160,9 @@ def live_server(browser_folder, server_env):
 
 @pytest.fixture
 def labellise_dossier(server_env, live_server):
-    """A new dossier still "labellisé" in Charente-Maritime, with a commune account on it
-    (tests/browser/scenario.py): attributes id, reference, nom, commune_insee, commune_nom,
-    epci_siren, epci_nom, email."""
+    """A dossier still "labellisé" in Charente-Maritime, with a commune account on it: the
+    demo's Courçon (tests/browser/scenario.py): attributes id, reference, nom, commune_insee,
+    commune_nom, epci_siren, epci_nom, email."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.browser.scenario"], cwd=ROOT, env=server_env,
         capture_output=True, text=True, timeout=120,

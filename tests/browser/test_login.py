@@ -108,3 +108,31 @@ def test_logout_ends_the_session(page):
     expect(page.get_by_text("Vous êtes déconnecté.")).to_be_visible()
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/connexion"))
+
+
+@pytest.mark.parametrize("email", ["commune-courcon@jalons.example", "epci-aunis-atlantique@jalons.example",
+                                   "chef-de-projet-courcon@jalons.example"])
+def test_second_local_accounts_see_the_dossier_of_courcon(page, email):
+    login(page, email)
+    expect_home(page)
+    rows = page.locator("#liste-dossiers tbody tr")
+    expect(rows.filter(has_text="pvd-75-17-2")).to_have_count(1)
+    expect(rows.filter(has_text="pvd-75-17-2")).to_contain_text("Courçon")
+
+
+def test_epci_follows_the_avenants_of_marans_in_every_state(page):
+    login(page, "epci-aunis-atlantique@jalons.example")
+    page.locator("#liste-dossiers").get_by_role("link", name="Marans", exact=True).click()
+    avenants = page.locator("#avenants li")
+    expect(avenants).to_have_count(4)
+    for numero, etat in enumerate(["Avenant signé", "Avenant à compléter", "Avenant déposé (en instruction)",
+                                   "Avenant en rédaction"], 1):
+        expect(avenants.nth(numero - 1)).to_contain_text(f"Avenant n° {numero} — {etat}")
+    # the one still being written: the EPCI deposits it once the draft is there
+    page.get_by_role("link", name="Avenant n° 4").click()
+    expect(page.get_by_role("heading", level=1, name="Avenant n° 4")).to_be_visible()
+    expect(page.get_by_text("Déposer l'avenant : Ajoutez le projet d'avenant avant de le déposer.")).to_be_visible()
+    page.go_back()
+    page.get_by_role("link", name="Avenant n° 2").click()  # to be completed: the EPCI deposits again
+    expect(page.get_by_role("link", name="Déposer à nouveau l'avenant")).to_be_visible()
+    expect(page.get_by_text("Projet d'avenant n° 2")).to_be_visible()

@@ -1,16 +1,19 @@
 """Demo data: refused outside demo mode, accounts idempotent, a lifecycle that is consistent
 and calibrated on the programme's figures."""
-from collections import Counter
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.auth.models import User
 from app.core.db import db
 from app.core.errors import DomainError
 from app.demo import services
-from app.demo.lifecycle import seed_lifecycle
+from app.avenants.models import Avenant, AvenantEtat as A
+from app.demo import lifecycle
+from app.demo.lifecycle import FORCED, seed_lifecycle
+from app.documents.models import Document, DocumentType, DocumentVersion
+from app.dossiers.echeance import add_months
 from app.historique.verify import verify_chains
 from app.workflows.history import HistoryEntry
 from app.dossiers.models import Dossier, DossierEtat as E
@@ -36,43 +39,141 @@ def test_demo_accounts_one_per_role_and_idempotent(app, monkeypatch):
     dep = factories.departement(code=services.DEMO_DEPARTEMENT, region_obj=factories.region(code=services.DEMO_REGION))
     epci = factories.epci(siren=services.DEMO_EPCI)
     factories.dossier([factories.commune(dep, epci, insee=services.DEMO_COMMUNE)], reference=services.DEMO_DOSSIER)
+    aunis = factories.epci(siren=services.ADHESION_EPCI)
+    courcon = factories.dossier([factories.commune(dep, aunis, insee=services.ADHESION_COMMUNE)],
+                                reference=services.ADHESION_DOSSIER)
     first = services.seed_accounts()
     second = services.seed_accounts()
-    assert [action for _, action in first] == ["créé"] * 7
-    assert [action for _, action in second] == ["mis à jour"] * 7
+    assert [action for _, action in first] == ["créé"] * 10
+    assert [action for _, action in second] == ["mis à jour"] * 10
     users = db.session.scalars(select(User).where(User.email.like("%@jalons.example"))).all()
-    assert len(users) == 7 and all(u.demo and len(u.active_grants) == 1 for u in users)
+    assert len(users) == 10 and all(u.demo and len(u.active_grants) == 1 for u in users)
     assert {g.role for u in users for g in u.active_grants} == {a.role for a, _ in first}
+    # the second commune, EPCI and chef de projet all work on the labellisé dossier of Courçon
+    second_set = [u for u in users if u.email in {"commune-courcon@jalons.example",
+                                                  "epci-aunis-atlantique@jalons.example",
+                                                  "chef-de-projet-courcon@jalons.example"}]
+    assert len(second_set) == 3 and all(courcon.is_porteur(u) for u in second_set)
 
 
 @pytest.fixture
-def many_dossiers():
+def sample():
+    """The préfecture's thirteen dossiers (by reference) and random ones, of one or two communes."""
     dep = factories.departement()
     epci = factories.epci()
-    return [factories.dossier([factories.commune(dep, epci) for _ in range(1 + n % 2)]) for n in range(300)]
+    forced = [factories.dossier([factories.commune(dep, epci)], reference=ref) for ref in FORCED]
+    return forced + [factories.dossier([factories.commune(dep, epci) for _ in range(1 + n % 2)])
+                     for n in range(70)]
 
 
-def test_lifecycle_is_consistent_and_calibrated(many_dossiers):
+def test_every_state_of_both_machines_is_in_the_demo(sample):
     used = seed_lifecycle(TODAY, actors_for=lambda d: {}, archive_for=lambda d: False, seed=7)
-    ids = [d.id for d in many_dossiers]
-    states = Counter(db.session.scalars(select(Dossier.etat).where(Dossier.id.in_(ids))))
-    signed_cadre = states[E.MISE_EN_OEUVRE]
-    assert sum(used.values()) == 300
-    assert 0.80 <= signed_cadre / 300 <= 0.95, states            # ~90 % of conventions-cadres signed
-    assert states[E.LABELLISE] == 0
-    adhesion_open = states[E.ADHESION_DEPOSEE] + states[E.ADHESION_A_COMPLETER]
-    assert adhesion_open <= 3                                      # ~99.9 % adhésions signed
-    assert states[E.SORTI] >= 1 or used["sorti"] == 0
+    ids = [d.id for d in sample]
+    assert sum(used.values()) == len(sample)
+    assert set(db.session.scalars(select(Dossier.etat).where(Dossier.id.in_(ids)))) == set(E)
+    avenants = db.session.scalars(select(Avenant).where(Avenant.dossier_id.in_(ids))).all()
+    assert {a.etat for a in avenants} == set(A)
+    marans = next(d for d in sample if d.reference == "pvd-75-17-5")
+    assert [a.etat for a in marans.avenants] == [A.SIGNE, A.A_COMPLETER, A.DEPOSE, A.REDACTION]
+    documents = db.session.scalars(select(Document).where(Document.avenant_id.in_([a.id for a in avenants]))).all()
+    kinds = {(d.avenant_id, d.type) for d in documents}
+    for avenant in avenants:  # each avenant has the documents its state needs
+        assert ((avenant.id, DocumentType.PROJET_CONVENTION) in kinds) == (avenant.etat != A.REDACTION)
+        assert ((avenant.id, DocumentType.CONVENTION_SIGNEE) in kinds) == (avenant.etat == A.SIGNE)
+    assert next(d for d in sample if d.reference == "pvd-75-17-2").etat == E.LABELLISE
+    assert list(verify_chains()) == []
+
+
+def test_lifecycle_dates_are_consistent(sample):
+    seed_lifecycle(TODAY, actors_for=lambda d: {}, archive_for=lambda d: False, seed=7)
+    ids = [d.id for d in sample]
     dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all()
     for d in dossiers:
         if d.adhesion_signee_le:
-            assert date(2021, 1, 1) <= d.adhesion_signee_le <= TODAY
-            assert d.adhesion_deposee_le <= d.adhesion_signee_le
+            assert date(2020, 10, 1) <= d.adhesion_deposee_le <= d.adhesion_signee_le <= TODAY
+            assert d.adhesion_signee_le >= date(2021, 1, 1)
         if d.cadre_signee_le:
             assert d.adhesion_signee_le < d.cadre_deposee_le <= d.cadre_signee_le <= TODAY
-    late = [d for d in dossiers if d.cadre_signee_le and d.cadre_signee_le > d.echeance_cadre]
-    extended = [d for d in dossiers if d.echeance_prorogee_le]
-    assert late and extended and len(late) < signed_cadre / 4        # most signed in time
+        if d.echeance_prorogee_le:
+            assert d.echeance_cadre == d.echeance_prorogee_le > add_months(d.adhesion_signee_le, 18)
+        elif d.adhesion_signee_le:
+            assert d.echeance_cadre == add_months(d.adhesion_signee_le, 18)
+    for avenant in db.session.scalars(select(Avenant).where(Avenant.dossier_id.in_(ids))):
+        assert avenant.dossier.cadre_signee_le < avenant.created_at.date() <= TODAY
+        if avenant.signe_le:
+            assert avenant.depose_le <= avenant.signe_le <= TODAY
+    rows = db.session.scalars(select(HistoryEntry).where(HistoryEntry.dossier_id.in_(ids))
+                              .order_by(HistoryEntry.dossier_id, HistoryEntry.seq)).all()
+    for previous, row in zip(rows, rows[1:]):  # each chain reads in the order of its dates
+        if previous.dossier_id == row.dossier_id:
+            assert previous.at < row.at
+    assert max(r.at for r in rows).date() <= TODAY
+
+
+def snapshot(ids):
+    """What the walk wrote, with the avenants named by their number: their ids may differ
+    (PostgreSQL's sequences do not roll back), and so do the seals that follow an avenant's
+    row in its chain (`verify_chains` checks those)."""
+    db.session.expire_all()
+    numero = dict(db.session.execute(select(Avenant.id, Avenant.numero)).all())
+    history, after_avenant = [], set()
+    for row in db.session.scalars(select(HistoryEntry).where(HistoryEntry.dossier_id.in_(ids))
+                                  .order_by(HistoryEntry.dossier_id, HistoryEntry.seq)):
+        content = row.content()
+        if row.dossier_id in after_avenant:
+            content["prev_hash"] = None
+        if row.subject_type == "avenant":
+            content["subject_id"] = numero[row.subject_id]
+            after_avenant.add(row.dossier_id)
+        history.append(content)
+    seals = [row.hash for row in db.session.scalars(
+        select(HistoryEntry).where(HistoryEntry.dossier_id.in_(ids), HistoryEntry.subject_type == "dossier")
+        .order_by(HistoryEntry.dossier_id, HistoryEntry.seq))]
+    documents = db.session.execute(
+        select(Document.dossier_id, Document.etape, Document.type, Document.collectivite_code, Document.titre,
+               Document.created_at, Avenant.numero, DocumentVersion.numero, DocumentVersion.nom_fichier,
+               DocumentVersion.content_type, DocumentVersion.taille, DocumentVersion.sha256,
+               DocumentVersion.uploaded_at, DocumentVersion.generated)
+        .join(DocumentVersion).outerjoin(Avenant, Avenant.id == Document.avenant_id)
+        .where(Document.dossier_id.in_(ids)).order_by(Document.id)
+    ).all()
+    dossiers = db.session.execute(
+        select(Dossier.id, Dossier.etat, Dossier.adhesion_deposee_le, Dossier.adhesion_signee_le,
+               Dossier.cadre_deposee_le, Dossier.cadre_signee_le, Dossier.echeance_cadre, Dossier.version)
+        .where(Dossier.id.in_(ids)).order_by(Dossier.id)
+    ).all()
+    avenants = db.session.execute(
+        select(Avenant.dossier_id, Avenant.numero, Avenant.objet, Avenant.etat, Avenant.depose_le,
+               Avenant.signe_le, Avenant.created_at).where(Avenant.dossier_id.in_(ids)).order_by(Avenant.id)
+    ).all()
+    return history, seals, documents, dossiers, avenants
+
+
+def test_the_bulk_walk_writes_what_the_services_write_one_by_one(sample, monkeypatch):
+    """Same seed, same days: the walk with bulk history and shared placeholder files writes the
+    same rows as the walk that appends and stores each one as it comes (the history's content,
+    and the seals of the dossiers' own rows, whose ids cannot differ)."""
+    ids = [d.id for d in sample[:30]]
+    monkeypatch.setattr(db.session, "commit", db.session.flush)  # both walks inside savepoints
+    walk = dict(actors_for=lambda d: {}, archive_for=lambda d: False, seed=5)
+    keep = lambda d: d.id in ids  # noqa: E731
+    one_by_one = db.session.begin_nested()
+    monkeypatch.setattr("app.demo.lifecycle._load", _only(keep))
+    seed_lifecycle(TODAY, bulk=False, **walk)
+    expected = snapshot(ids)
+    one_by_one.rollback()
+    seed_lifecycle(TODAY, bulk=True, **walk)
+    for name, got, want in zip(("history", "seals", "documents", "dossiers", "avenants"), snapshot(ids), expected):
+        assert len(got) == len(want), name
+        for row, (a, b) in enumerate(zip(got, want)):
+            assert a == b, f"{name}, row {row}"
+    assert len(expected[0]) > 100 and expected[2] and expected[4]
     assert list(verify_chains()) == []
-    max_at = db.session.scalar(select(func.max(HistoryEntry.at)).where(HistoryEntry.dossier_id.in_(ids)))
-    assert max_at.date() <= TODAY
+
+
+def _only(keep):
+    load = lifecycle._load
+
+    def only(ids):
+        return [d for d in load(ids) if keep(d)]
+    return only

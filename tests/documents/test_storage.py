@@ -54,3 +54,23 @@ def test_documents_dir_setting_moves_the_storage(app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "DOCUMENTS_DIR", str(tmp_path / "ailleurs"))
     assert get_storage(app).root == str(tmp_path / "ailleurs")
     assert isinstance(get_storage(app), LocalStorage)
+
+
+def test_a_copy_has_its_own_key_and_outlives_the_original(storage):
+    key = storage.save(b"gabarit")
+    copy = storage.copy(key)
+    assert copy != key and storage.read(copy) == b"gabarit"
+    storage.delete(key)
+    assert not storage.exists(key) and storage.read(copy) == b"gabarit"
+
+
+def test_a_copy_without_hard_links_copies_the_bytes(storage, monkeypatch):
+    key = storage.save(b"gabarit")
+
+    def no_links(source, target):
+        raise OSError("pas de liens physiques ici")
+
+    monkeypatch.setattr(os, "link", no_links)
+    copy = storage.copy(key)
+    assert copy != key and storage.read(copy) == b"gabarit"
+    assert os.stat(storage.path(copy)).st_ino != os.stat(storage.path(key)).st_ino

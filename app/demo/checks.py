@@ -1,0 +1,56 @@
+"""What the demo must show, checked on the database: `flask demo check` (the browser suite
+runs it after `flask demo seed`).
+
+Every state of both machines has its subjects, and the programme's figures hold over time
+(shares of the communes, as the progress reports count them; tolerances around the published
+figures: 23 % of conventions-cadres signed at 31/01/2023, 90 % at 31/12/2024, 99.9 % of
+adhésions signed).
+"""
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.avenants.models import Avenant
+from app.core.db import db
+from app.dossiers.models import Dossier, DossierCommune
+from app.workflows.states import AvenantEtat, DossierEtat
+
+# (label, date or None for today, column, low, high)
+CALIBRATION = (
+    ("communes avec une convention-cadre signée au 31/01/2023", date(2023, 1, 31), "cadre_signee_le", 0.18, 0.28),
+    ("communes avec une convention-cadre signée au 31/12/2024", date(2024, 12, 31), "cadre_signee_le", 0.85, 0.95),
+    ("communes avec une convention d'adhésion signée", None, "adhesion_signee_le", 0.995, 1.0),
+)
+
+
+@dataclass
+class Figure:
+    label: str
+    share: float
+    low: float
+    high: float
+
+    @property
+    def ok(self) -> bool:
+        return self.low <= self.share <= self.high
+
+
+def figures() -> list[Figure]:
+    total = db.session.scalar(select(func.count()).select_from(DossierCommune)) or 1
+    result = []
+    for label, day, column, low, high in CALIBRATION:
+        signed = getattr(Dossier, column)
+        query = select(func.count()).select_from(DossierCommune).join(Dossier).where(signed.is_not(None))
+        if day is not None:
+            query = query.where(signed <= day)
+        result.append(Figure(label, db.session.scalar(query) / total, low, high))
+    return result
+
+
+def missing_states() -> list[str]:
+    """The states of either machine that no subject is in."""
+    dossiers = set(db.session.scalars(select(Dossier.etat).distinct()))
+    avenants = set(db.session.scalars(select(Avenant.etat).distinct()))
+    return ([e.label for e in DossierEtat if e not in dossiers]
+            + [e.label for e in AvenantEtat if e not in avenants])
