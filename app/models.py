@@ -1,5 +1,6 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
 from app.auth.models import LoginAttempt, RoleGrant, User
+from app.conventions.models import ConventionContenu, SecteurIntervention, Signataire
 from app.core.outbox import OutboxMessage
 from app.documents.models import Document, DocumentVersion
 from app.avenants.models import Avenant
@@ -10,6 +11,7 @@ from app.referentiel.models import (
 from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
-    "Avenant", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
-    "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
+    "Avenant", "ConventionContenu", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
+    "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant",
+    "SecteurIntervention", "Signataire", "User",
 ]

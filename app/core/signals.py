@@ -9,6 +9,9 @@ features. It publishes; they listen. Blinker ships with Flask.
   document's version and hash, say). Receivers flush, never commit; an exception undoes all.
 - `transition_recorded(machine, subject, entry, user)`: the history row is written (same
   transaction, not committed yet). Receivers queue work (notifications, outbox) there.
+- `convention_gaps(dossier, kind)`: the lifecycle gathers the facts of a deposit and asks what
+  the convention `kind` ("adhesion", "cadre") still lacks; each receiver returns the names of
+  the missing pieces, in French ("Signataire de la commune de Jonzac"). Receivers only read.
 """
 from blinker import Namespace
 
@@ -16,3 +19,4 @@ _signals = Namespace()
 
 transition_applied = _signals.signal("transition-applied")
 transition_recorded = _signals.signal("transition-recorded")
+convention_gaps = _signals.signal("convention-gaps")
