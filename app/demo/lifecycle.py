@@ -21,7 +21,8 @@ from app.dossiers.echeance import add_months
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.workflows.history import HistoryChain
 from app.conventions.services import archiving
-from app.dossiers.lifecycle import fire
+from app.demo.contenu import fill_content
+from app.dossiers.lifecycle import DEPOSITS, fire
 
 # scenario -> weight (per thousand dossiers)
 SCENARIOS = {
@@ -68,6 +69,8 @@ class Walker:
         return min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
 
     def fire(self, event: str, who: str, **data):
+        if event in DEPOSITS:  # the porteurs write the convention's content before depositing it
+            fill_content(self.dossier, DEPOSITS[event], self.day)
         with archiving(self.archive):
             fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(), **data)
 

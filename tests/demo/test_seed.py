@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User
+from app.conventions import contenu as contenus
 from app.core.db import db
 from app.core.errors import DomainError
 from app.demo import services
@@ -74,5 +75,11 @@ def test_lifecycle_is_consistent_and_calibrated(many_dossiers):
     extended = [d for d in dossiers if d.echeance_prorogee_le]
     assert late and extended and len(late) < signed_cadre / 4        # most signed in time
     assert list(verify_chains()) == []
+    # Every convention deposited reads like a real one: nothing left to complete.
+    for d in dossiers[:40]:
+        assert contenus.read(d, "adhesion").missing == []
+        if d.cadre_deposee_le:
+            cadre = contenus.read(d, "cadre")
+            assert cadre.missing == [] and cadre.partenaires
     max_at = db.session.scalar(select(func.max(HistoryEntry.at)).where(HistoryEntry.dossier_id.in_(ids)))
     assert max_at.date() <= TODAY
