@@ -1,6 +1,6 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
 from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
-from app.conventions.models import ConventionPdf
+from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
 from app.core.outbox import OutboxMessage
 from app.documents.models import Document, DocumentVersion
 from app.avenants.models import Avenant
@@ -12,7 +12,9 @@ from app.referentiel.models import (
 from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
-    "Avenant", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
-    "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
+    "Avenant", "ConventionContenu", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry",
+    "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
+    "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant",
+    "SecteurIntervention", "Signataire", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
 ]

@@ -4,11 +4,16 @@ Test geography uses codes that no real commune has (they start with "Z"), so tes
 beside the real reference data.
 """
 import itertools
+from datetime import date
 
 from app.auth import sessions
 from app.auth.models import RoleGrant, User, UserSession
 from app.auth.roles import Role
+from app.conventions.models import (
+    COMMUNE, EPCI, ETAT, ETAT_CODE, PARTENAIRE, ConventionContenu, SecteurIntervention, Signataire,
+)
 from app.core.db import db
+from app.documents.models import Document, DocumentType, Etape
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.referentiel.models import Commune, Departement, Epci, Region
 
@@ -134,8 +139,6 @@ def user_session(user_obj: User) -> UserSession:
 
 def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
     """A document row (no file behind it): enough for the guards that look for documents."""
-    from app.documents.models import Document, DocumentType, Etape
-
     obj = Document(
         dossier_id=dossier_obj.id,
         type=DocumentType(type_),
@@ -149,8 +152,47 @@ def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
     return obj
 
 
-def deliberations(dossier_obj, etape="adhesion"):
-    """One délibération per signatory collectivité (each commune and the EPCI)."""
-    from app.dossiers.models import Dossier
+def deliberations(dossier_obj, etape="adhesion", dated: bool = True):
+    """One délibération per signatory collectivité (each commune and the EPCI), with the date
+    and the number of its session (`dated=False`: without them)."""
+    return [
+        document(dossier_obj, "deliberation", etape, code,
+                 deliberation_date=date(2026, 1, 15) if dated else None,
+                 deliberation_numero=f"{etape[:3].upper()}-{n}" if dated else None)
+        for n, code in enumerate(dossier_obj.signataires(), 1)
+    ]
 
-    return [document(dossier_obj, "deliberation", etape, code) for code in dossier_obj.signataires()]
+
+SIGNATAIRES = {COMMUNE: "Maire", EPCI: "Président", ETAT: "Préfet", PARTENAIRE: "Directrice régionale"}
+
+
+def contenu(dossier_obj, kind="adhesion", partenaires=("banque_des_territoires", "anah")) -> ConventionContenu:
+    """A complete content of the convention `kind`: a named signataire for every party, the
+    partners given, and for the cadre every section and secteur d'intervention."""
+    obj = ConventionContenu(dossier_id=dossier_obj.id, kind=kind)
+    parties = [(COMMUNE, c.insee) for c in dossier_obj.communes]
+    if dossier_obj.epci_siren:
+        parties.append((EPCI, dossier_obj.epci_siren))
+    parties.append((ETAT, ETAT_CODE))
+    parties += [(PARTENAIRE, code) for code in partenaires]
+    obj.signataires = [Signataire(partie=partie, code=code, nom=f"Signataire {partie} {code}",
+                                  qualite=SIGNATAIRES[partie]) for partie, code in parties]
+    if kind == "cadre":
+        obj.synthese_diagnostic = "Un centre-bourg où les commerces ferment."
+        obj.strategie = "Axe 1 : habiter le centre.\nAxe 2 : y commercer."
+        obj.perimetre_ort = "Le centre ancien et le faubourg de la gare."
+        obj.secteurs = [SecteurIntervention(commune_insee=c.insee, description=f"Centre-bourg de {c.nom}")
+                        for c in dossier_obj.communes]
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def ready_to_deposit(dossier_obj, kind="adhesion"):
+    """What a deposit of `kind` needs: the délibérations, the content, and for the cadre the
+    diagnostic and the porteurs' own draft."""
+    deliberations(dossier_obj, kind)
+    contenu(dossier_obj, kind)
+    if kind == "cadre":
+        document(dossier_obj, "diagnostic", "cadre")
+        document(dossier_obj, "projet_convention", "cadre")

@@ -144,6 +144,15 @@ def porteurs_only(actor: str) -> str:
     return NOT_FOUND
 
 
+def frozen(actor: str) -> str:
+    """A signed convention: no new version, for anyone who may otherwise upload or not."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor == "anct" or actor in SCOPED_ROLES:
+        return FORBIDDEN
+    return NOT_FOUND
+
+
 def prefecture_only(actor: str) -> str:
     """The préfecture's workspace: its own département's dossiers, whatever they are."""
     if actor == ANONYMOUS:
@@ -161,6 +170,32 @@ def avenant_of(world: World) -> int:
         db.session.flush()
         db.session.refresh(world.dossier)
     return world.dossier.avenants[0].numero
+
+
+def writing_adhesion(world: World) -> int:
+    """The world's dossier with its adhésion being written (its content is editable then)."""
+    from app.core.db import db
+    from app.dossiers.models import DossierEtat
+
+    world.dossier.etat = DossierEtat.ADHESION_REDACTION
+    db.session.flush()
+    return world.dossier.id
+
+
+def signed_convention(world: World) -> int:
+    """The world's adhésion signed, its signed convention attached: the document's id."""
+    from datetime import date
+
+    from app.core.db import db
+    from app.documents import services
+    from app.dossiers.models import DossierEtat
+    from tests.documents import samples
+
+    version = services.add_document(world.dossier, type="convention_signee", etape="adhesion",
+                                    file_storage_or_bytes=samples.pdf(), filename="signee.pdf", user=None)
+    world.dossier.etat, world.dossier.adhesion_signee_le = DossierEtat.ADHESION_SIGNEE, date(2026, 3, 2)
+    db.session.flush()
+    return version.document_id
 
 
 def stored_document_version(world: World):
@@ -201,6 +236,10 @@ RULES: dict[str, Rule] = {
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
     "help.diagram": Rule(lambda w: "/aide/parcours/dossier.svg", logged_in),
     "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),
+    "conventions.contenu": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion/contenu", in_dossier_scope),
+    "conventions.modifier_contenu": Rule(
+        lambda w: f"/dossiers/{writing_adhesion(w)}/conventions/adhesion/contenu/modifier", porteurs_only
+    ),
     "territoires.communes": Rule(lambda w: "/communes", logged_in),
     "territoires.commune": Rule(lambda w: f"/communes/{w.commune.insee}", logged_in),
     "territoires.epcis": Rule(lambda w: "/epci", logged_in),
@@ -232,6 +271,21 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Besides one decision per route: objects whose state changes the answer.
+CASES: dict[str, Rule] = {
+    "documents.new_version (convention signée)": Rule(
+        lambda w: f"/dossiers/{w.dossier.id}/documents/{signed_convention(w)}/versions", frozen
+    ),
+    "documents.new_version (convention signée, envoi)": Rule(
+        lambda w: f"/dossiers/{w.dossier.id}/documents/{signed_convention(w)}/versions", frozen, "POST"
+    ),
+    "conventions.modifier_contenu (convention pas en rédaction)": Rule(
+        lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion/contenu/modifier",
+        lambda actor: porteurs_only(actor).replace(OK, FORBIDDEN),
+    ),
+}
+
+
 def test_every_route_has_a_decision(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
     missing = sorted(endpoints - RULES.keys())
@@ -250,10 +304,10 @@ def answer(response) -> str:
     return f"statut {response.status_code}"
 
 
-@pytest.mark.parametrize("endpoint", sorted(RULES))
+@pytest.mark.parametrize("endpoint", sorted(RULES) + sorted(CASES))
 def test_route_answers_each_actor_as_decided(endpoint, app, client):
     world = build_world()
-    rule = RULES[endpoint]
+    rule = RULES.get(endpoint) or CASES[endpoint]
     url = rule.url(world)
     observed, expected = {}, {}
     for actor in ACTORS:

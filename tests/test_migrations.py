@@ -176,3 +176,60 @@ def test_an_altered_history_is_not_rewritten_by_the_migration(migrations_app, ca
     assert "Historique altéré (ligne 2, dossier 1)" in caplog.text
     columns = {c["name"] for c in inspect_(db.engine).get_columns("history_entry")}
     assert "details" in columns and "payload" not in columns  # nothing was rewritten
+
+
+# --- generated files apart from the porteurs' documents (86fa98521692) ----------------------
+
+def _seed_documents():
+    """A dossier whose draft got a generated version at its deposit (as before 86fa98521692),
+    and a document holding nothing but generated versions."""
+    from sqlalchemy import text
+
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO region (code, nom) VALUES ('ZR', 'Région')"))
+        connection.execute(text("INSERT INTO departement (code, nom, region_code) VALUES ('ZD', 'Dép', 'ZR')"))
+        connection.execute(text(
+            "INSERT INTO dossier (id, reference, nom, departement_code, etat, version, created_at, updated_at) "
+            "VALUES (1, 'pvd-z', 'Z', 'ZD', 'cadre_deposee', 1, '2025-01-01', '2025-01-01')"))
+        for doc_id, etape, titre in ((1, "cadre", "Projet de convention-cadre"),
+                                     (2, "adhesion", "Projet de convention d'adhésion (généré par Jalons)")):
+            connection.execute(text(
+                "INSERT INTO document (id, dossier_id, etape, type, titre, created_at) "
+                "VALUES (:id, 1, :etape, 'projet_convention', :titre, :at)"),
+                {"id": doc_id, "etape": etape, "titre": titre, "at": datetime(2025, 2, 1)})
+        for version_id, doc_id, numero, generated in ((1, 1, 1, False), (2, 1, 2, True), (3, 1, 3, False),
+                                                      (4, 2, 1, True)):
+            connection.execute(text(
+                "INSERT INTO document_version (id, document_id, numero, nom_fichier, content_type, taille, "
+                "sha256, storage_key, generated, uploaded_at) VALUES (:id, :doc, :numero, 'f.pdf', "
+                "'application/pdf', 10, :sha, :key, :generated, :at)"),
+                {"id": version_id, "doc": doc_id, "numero": numero, "sha": f"{version_id:064d}",
+                 "key": f"k{version_id}", "generated": generated, "at": datetime(2025, 2, version_id)})
+        if connection.dialect.name == "postgresql":  # rows given their ids: the sequences follow
+            for table in ("document", "document_version"):
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                        f"(SELECT MAX(id) FROM {table}))"))
+
+
+def test_generated_versions_leave_the_porteurs_draft_for_a_generated_model(migrations_app):
+    from app.documents.models import Document, DocumentType, DocumentVersion
+
+    upgrade(revision="4bf2fb9abb7e")
+    _seed_documents()
+    upgrade()
+    draft = db.session.get(Document, 1)
+    assert draft.type == DocumentType.PROJET_CONVENTION and draft.titre == "Projet de convention-cadre"
+    assert [(v.id, v.numero, v.generated) for v in draft.versions] == [(1, 1, False), (3, 3, False)]
+    assert draft.current.id == 3  # the porteurs' own draft is current again
+    moved = db.session.get(DocumentVersion, 2)
+    model = moved.document
+    assert (model.type, model.etape.value, model.dossier_id) == (DocumentType.MODELE_GENERE, "cadre", 1)
+    assert model.titre == "Modèle de convention-cadre généré par Jalons"
+    assert (moved.numero, moved.sha256, moved.storage_key) == (2, f"{2:064d}", "k2")  # unchanged
+    archive = db.session.get(Document, 2)
+    assert archive.type == DocumentType.MODELE_GENERE and [v.id for v in archive.versions] == [4]
+    db.session.rollback()
+    downgrade(revision="4bf2fb9abb7e")
+    with db.engine.connect() as connection:
+        types = connection.exec_driver_sql("SELECT DISTINCT type FROM document").scalars().all()
+        assert types == ["projet_convention"]

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app.core.db import db
 from app.documents.models import Document, DocumentType, Etape
+from app.documents.services import deposit_record, signed_record
 from app.workflows import runner
 from app.workflows.avenant import EVENTS, IRREVERSIBLE, AvenantFacts, AvenantWorkflow
 
@@ -28,10 +29,13 @@ def avenant_facts(avenant, *, roles: frozenset, today: date, **typed) -> Avenant
 def apply_step(avenant, event: str, facts: AvenantFacts) -> runner.Step:
     if event in ("deposer", "redeposer"):
         avenant.depose_le = facts.today
-        return runner.Step(effective_on=facts.today)
+        return runner.Step(effective_on=facts.today, payload={
+            "documents_deposes": deposit_record(avenant.dossier, Etape.AVENANT, avenant.id)})
     if event == "signer":
+        signed = signed_record(avenant.dossier, Etape.AVENANT, avenant.id)
         avenant.signe_le = facts.signature_date
-        return runner.Step(effective_on=facts.signature_date)
+        return runner.Step(effective_on=facts.signature_date,
+                           payload={"convention_signee": signed} if signed else None)
     return runner.Step()
 
 

@@ -59,10 +59,11 @@ class ConventionFile:
     obsolete_keys: tuple[str, ...] = ()  # files no entry points to: removed after the commit
 
 
-def convention_pdf(dossier: Dossier, kind: str, user) -> ConventionFile:
-    """The PDF of the convention `kind` of `dossier`, kept or rendered for `user`; raises
-    TooManyRenders when a render is needed and the user had their share. Flushes only."""
-    html = render_html(dossier, kind)
+def convention_pdf(dossier: Dossier, kind: str, user, signature=None) -> ConventionFile:
+    """The PDF of the convention `kind` of `dossier` (a draft, or with `signature` the text as
+    signed), kept or rendered for `user`; raises TooManyRenders when a render is needed and the
+    user had their share. Flushes only."""
+    html = render_html(dossier, kind, signature=signature)
     digest = inputs_digest(html)
     entry = db.session.scalar(select(ConventionPdf).where(ConventionPdf.inputs_sha256 == digest))
     if entry is not None:

@@ -1,7 +1,10 @@
-"""What a convention template is given: the parties and the dates, from the models.
+"""What a convention template is given: the parties, their signataires and délibérations, the
+cadre's sections and the dates, read from the models (app/conventions/contenu.py).
 
-The projet de territoire (diagnostic, axes stratégiques, fiches action and their financing)
-has no model yet: the templates print "[à compléter]" there until that feature lands.
+A draft says "projet" and is dated today. A signed convention is printed from what stood at
+its signature (`Signature`): its date, the chefs de projet then in post, and the 18-month
+deadline counted from the adhésion's signature, never from a later extension.
+The plan d'action and the maquette financière have no model yet: "[à compléter]" there.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -11,11 +14,13 @@ from sqlalchemy import select
 
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
+from app.conventions.contenu import KINDS, du_departement, read
 from app.core.db import db
 from app.core.formatting import today_in_paris
+from app.dossiers.echeance import DELAI_MOIS, add_months
 from app.dossiers.models import Dossier
 
-KINDS = ("adhesion", "cadre")
+__all__ = ["KINDS", "Signature", "chefs_de_projet", "convention_context", "du_departement"]
 
 TITLES = {
     "adhesion": "Convention d'adhésion au programme Petites villes de demain",
@@ -25,36 +30,13 @@ TITLES = {
 
 SHORT_TITLES = {"adhesion": "Convention d'adhésion", "cadre": "Convention-cadre valant ORT"}
 
-# The national partners named in every convention; their representatives are local.
-PARTENAIRES = ("Banque des territoires", "Anah", "Cerema")
 
-# "le préfet de la Charente-Maritime": the article depends on the département (INSEE TNCC).
-# Codes absent here take "de" or "d'" (de Loir-et-Cher, d'Eure-et-Loir, de Paris, de Mayotte).
-ARTICLES = {
-    "de l'": "01 02 03 07 09 10 11 12 27 34 36 38 60 61 89 91",
-    "de la ": "16 17 19 2A 2B 21 23 24 26 31 33 42 43 44 48 50 51 52 53 55 57 58 70 72 73 74 "
-              "76 80 85 86 87 93 971 972 973",
-    "du ": "14 15 18 25 29 30 32 39 45 46 56 59 62 63 67 68 69 81 83 90 94 95",
-    "des ": "04 05 06 08 13 22 40 64 65 66 78 79 88 92",
-}
-ARTICLE_OF = {code: article for article, codes in ARTICLES.items() for code in codes.split()}
+@dataclass(frozen=True)
+class Signature:
+    """What a signed convention is printed from, as it stood when it was signed."""
 
-
-def du_departement(code: str, nom: str) -> str:
-    """`17`, `Charente-Maritime` → `de la Charente-Maritime`; `59` → `du Nord`."""
-    if code in ARTICLE_OF:
-        return ARTICLE_OF[code] + nom
-    return f"d'{nom}" if nom[:1].lower() in "aeiouyéèêâîô" else f"de {nom}"
-
-
-@dataclass
-class Signataire:
-    """One signature block: who signs, for which party."""
-
-    partie: str
-    qualite: str
-    nom: str | None = None
-    note: str | None = None
+    signed_on: date
+    chefs_de_projet: tuple[str, ...]
 
 
 def chefs_de_projet(dossier: Dossier) -> list[str]:
@@ -69,42 +51,29 @@ def chefs_de_projet(dossier: Dossier) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
-def convention_context(dossier: Dossier, kind: str, today: date | None = None) -> dict:
+def convention_context(dossier: Dossier, kind: str, today: date | None = None,
+                       signature: Signature | None = None) -> dict:
+    """The template's context; `signature` None: a draft ("projet")."""
     if kind not in KINDS:
         raise ValueError(f"Type de convention inconnu : {kind}")
-    communes = dossier.communes
+    contenu = read(dossier, kind)
     departement = dossier.departement
-    epci = dossier.epci
-    prefet = f"le préfet {du_departement(departement.code, departement.nom)}"
-    signed_on = dossier.adhesion_signee_le if kind == "adhesion" else dossier.cadre_signee_le
-
-    signataires = [
-        Signataire(f"Commune de {c.nom}", "Le maire") for c in communes
-    ]
-    if epci is not None:
-        signataires.append(Signataire(epci.nom, "Le président"))
-    if kind == "cadre":
-        signataires.append(Signataire(
-            "Ville principale de l'intercommunalité", "Le maire",
-            note="Si elle n'est pas déjà signataire au titre des communes bénéficiaires.",
-        ))
-    signataires.append(Signataire("L'État", prefet[0].upper() + prefet[1:]))
-    note = "Partenaire signataire le cas échéant." if kind == "adhesion" else None
-    signataires += [Signataire(nom, "Son représentant", note=note) for nom in PARTENAIRES]
-
+    signed_on = signature.signed_on if signature else None
+    # The adhésion's 18 months run from its own signature (printed in the signed adhésion).
+    echeance = add_months(signed_on, DELAI_MOIS) if signed_on and kind == "adhesion" else None
     return {
         "kind": kind,
         "title": TITLES[kind],
         "short_title": SHORT_TITLES[kind],
         "dossier": dossier,
-        "communes": communes,
-        "epci": epci,
+        "contenu": contenu,
+        "communes": dossier.communes,
+        "epci": dossier.epci,
         "departement": departement,
-        "prefet": prefet,
-        "partenaires": PARTENAIRES,
-        "signataires": signataires,
-        "chefs_de_projet": chefs_de_projet(dossier),
+        "prefet": f"le préfet {du_departement(departement.code, departement.nom)}",
+        "chefs_de_projet": list(signature.chefs_de_projet) if signature else chefs_de_projet(dossier),
         "programme_end": date.fromisoformat(current_app.config["PROGRAMME_END"]),
         "today": today or today_in_paris(),
         "signed_on": signed_on,
+        "echeance_18_mois": echeance,
     }

@@ -9,7 +9,7 @@ import logging
 
 from flask import render_template
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import Forbidden, SecurityError
 
 from app.core.db import db
 
@@ -70,7 +70,7 @@ def register_error_pages(app):
 
     app.register_error_handler(400, page(400, "errors/400.html"))  # a refused CSRF token, too
     app.register_error_handler(SecurityError, unknown_host)
-    app.register_error_handler(403, page(403, "errors/403.html"))
+    app.register_error_handler(403, forbidden)
     app.register_error_handler(404, page(404, "errors/404.html"))
     app.register_error_handler(413, page(413, "errors/413.html"))
     app.register_error_handler(429, page(429, "errors/429.html"))
@@ -82,3 +82,12 @@ def unknown_host(error):
     """A Host outside TRUSTED_HOSTS: no URL can be built for it (Flask has no URL adapter),
     so no page template either; a sentence in plain text."""
     return UNKNOWN_HOST, 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def forbidden(error):
+    """403, with the reason when the view gave one (`abort(403, description="…")`)."""
+    _rollback()
+    reason = getattr(error, "description", None)
+    if reason == Forbidden.description:
+        reason = None
+    return render_template("errors/403.html", error=error, reason=reason), 403

@@ -8,11 +8,12 @@ from datetime import date, datetime, time, timedelta
 from app.avenants import lifecycle as avenant_lifecycle
 from app.avenants.services import create_avenant
 from app.conventions.services import archiving
+from app.demo.contenu import fill_content
 from app.core.formatting import utcnow
 from app.documents.models import DocumentType, Etape
 from app.documents.services import Copies, add_document
 from app.dossiers.echeance import add_months
-from app.dossiers.lifecycle import MACHINE, fire
+from app.dossiers.lifecycle import DEPOSITS, MACHINE, fire
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.workflows.states import AvenantEtat as A
 
@@ -71,6 +72,8 @@ class Walker:
     # --- the services ------------------------------------------------------------------
     def fire(self, event: str, who: str, **data):
         self.copies.write()  # the documents added since the last step, before its guards read them
+        if event in DEPOSITS:  # the porteurs write the convention's content before depositing it
+            fill_content(self.dossier, DEPOSITS[event], self.day)
         with archiving(self.archive):
             fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(),
                  workflow=self.workflow, **data)

@@ -1,6 +1,10 @@
-"""A document (its type, its step) and its versions (the files, never overwritten)."""
+"""A document (its type, its step) and its versions (the files, never overwritten).
+
+Documents people deposit and documents Jalons generates are different kinds: a generated file
+is a version of a MODELE_GENERE document only, never of a document someone wrote.
+"""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,6 +21,7 @@ class DocumentType(str, enum.Enum):
     ETUDE = "etude"
     PROCES_VERBAL = "proces_verbal"
     AUTRE = "autre"
+    MODELE_GENERE = "modele_genere"
 
     @property
     def label(self) -> str:
@@ -31,7 +36,11 @@ TYPE_LABELS = {
     DocumentType.ETUDE: "Étude",
     DocumentType.PROCES_VERBAL: "Procès-verbal",
     DocumentType.AUTRE: "Autre document",
+    DocumentType.MODELE_GENERE: "Modèle généré par Jalons",
 }
+
+# What a person may choose when uploading (the generated models are Jalons' own).
+UPLOADABLE = tuple(t for t in DocumentType if t != DocumentType.MODELE_GENERE)
 
 
 class Etape(str, enum.Enum):
@@ -54,6 +63,10 @@ class Document(db.Model):
     type: Mapped[DocumentType] = mapped_column(value_enum(DocumentType, 30))
     # For a délibération: the INSEE code or SIREN of the collectivité that voted it.
     collectivite_code: Mapped[str | None] = mapped_column(String(9))
+    # For a délibération: the date of the session and the number of the act (the conventions
+    # print them: "autorisé par délibération n° 2024-12 du 3 mars 2024").
+    deliberation_date: Mapped[date | None]
+    deliberation_numero: Mapped[str | None] = mapped_column(String(50))
     titre: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -9,11 +9,14 @@ files written since the last commit (the session remembers them).
 file is checked once and stored once, each version still gets a key of its own, and the rows
 are flushed with the caller's next flush instead of one savepoint each.
 
-This module knows a dossier only as the object it is given (its id, `signataires()`,
-`collectivite_names()`): documents sit below the dossiers feature, which shows them.
+Who may add what (generated models, signed conventions) is said once, in `rules.py`, and
+enforced here whatever the caller, the bulk path included. This module knows a dossier only as
+the object it is given (its id, `signataires()`, `collectivite_names()`, `step_signed_on()`,
+`can_attach_signed()`): documents sit below the dossiers feature, which shows them.
 """
 import hashlib
 import logging
+from datetime import date
 from typing import BinaryIO
 
 from flask import current_app
@@ -26,7 +29,7 @@ from app.core.errors import ConflictError, DomainError
 from app.core.formatting import utcnow
 from app.core.signals import document_added
 from app.core.storage import get_storage
-from app.documents import files
+from app.documents import files, rules
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 
 log = logging.getLogger(__name__)
@@ -44,9 +47,13 @@ def max_upload_bytes() -> int:
 
 def add_document(dossier, *, type: DocumentType, etape: Etape, file_storage_or_bytes,
                  filename: str | None, user, collectivite_code: str | None = None,
-                 titre: str | None = None, avenant=None, generated: bool = False) -> DocumentVersion:
+                 titre: str | None = None, avenant=None, generated: bool = False,
+                 deliberation_date: date | None = None,
+                 deliberation_numero: str | None = None) -> DocumentVersion:
     """A new document of `dossier` with its first version; returns that version (flushed)."""
-    document = _new_document(dossier, type, etape, user, collectivite_code, titre, avenant)
+    document = Document(**_document_fields(
+        dossier, type, etape, user, collectivite_code, titre, avenant, generated=generated,
+        deliberation_date=deliberation_date, deliberation_numero=deliberation_numero))
     upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
     return _announce(_store(document, upload, user, numero=1, generated=generated), user)
 
@@ -75,9 +82,11 @@ class Copies:
         return key
 
     def add(self, dossier, *, type: DocumentType, etape: Etape, user, collectivite_code: str | None = None,
-            titre: str | None = None, avenant=None, filename: str | None = None, at=None) -> None:
+            titre: str | None = None, avenant=None, filename: str | None = None, at=None,
+            deliberation_date: date | None = None, deliberation_numero: str | None = None) -> None:
         """A document and its first version; `filename` (checked) names this copy, `at` dates it."""
-        document = _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant)
+        document = _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant,
+                                    deliberation_date=deliberation_date, deliberation_numero=deliberation_numero)
         upload, at = self.upload, at or utcnow()
         version = dict(
             numero=1, nom_fichier=files.safe_filename(filename) if filename else upload.filename,
@@ -99,26 +108,46 @@ class Copies:
                            [dict(v, document_id=i) for (_, v), i in zip(pending, ids)])
 
 
-def _new_document(dossier, type, etape, user, collectivite_code, titre, avenant) -> Document:
-    return Document(**_document_fields(dossier, type, etape, user, collectivite_code, titre, avenant))
-
-
-def _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant) -> dict:
+def _document_fields(dossier, type, etape, user, collectivite_code, titre, avenant, *, generated: bool = False,
+                     deliberation_date: date | None = None, deliberation_numero: str | None = None) -> dict:
+    """The checked columns of a new document: its place, who may add it, the délibération's form."""
     type, etape = DocumentType(type), Etape(etape)
     collectivite_code = (collectivite_code or "").strip() or None
     _check_place(dossier, type, etape, collectivite_code, avenant)
+    refusal = rules.new_document_refusal(dossier, type, etape, avenant.id if avenant else None, user,
+                                         generated=generated)
+    if refusal:
+        raise DomainError(refusal)
+    numero = rules.check_deliberation(type, deliberation_date, deliberation_numero)
     titre = " ".join((titre or "").split())[:300] or _default_title(dossier, type, collectivite_code)
     return dict(
         dossier_id=dossier.id, etape=etape, type=type, collectivite_code=collectivite_code,
         avenant_id=avenant.id if avenant is not None else None, titre=titre,
-        created_by_id=_user_id(user),
+        created_by_id=_user_id(user), deliberation_date=deliberation_date, deliberation_numero=numero,
     )
 
 
-def add_version(document: Document, *, file_storage_or_bytes, filename: str | None, user,
-                generated: bool = False) -> DocumentVersion:
-    """A new version of `document`: it becomes the current one, the previous ones stay."""
+def add_version(dossier, document: Document, *, file_storage_or_bytes, filename: str | None, user,
+                generated: bool = False, deliberation_date: date | None = None,
+                deliberation_numero: str | None = None) -> DocumentVersion:
+    """A new version of `document`: it becomes the current one, the previous ones stay.
+
+    For a délibération, a date or a number given here corrects the document's (not once its
+    step is signed).
+    """
+    if document.dossier_id != dossier.id:
+        raise DomainError("Ce document n'appartient pas à ce dossier.")
+    refusal = rules.version_refusal(dossier, document, user, generated=generated)
+    if refusal:
+        raise DomainError(refusal)
+    numero = rules.check_deliberation(document.type, deliberation_date, deliberation_numero)
+    changes = {"deliberation_date": deliberation_date, "deliberation_numero": numero}
+    changes = {k: v for k, v in changes.items() if v is not None and v != getattr(document, k)}
+    if changes and dossier.step_signed_on(document.etape, document.avenant_id) is not None:
+        raise DomainError(rules.DELIBERATION_FROZEN)
     upload = files.inspect(file_storage_or_bytes, filename, max_upload_bytes())
+    for name, value in changes.items():
+        setattr(document, name, value)
     return _announce(_store(document, upload, user, numero=_next_numero(document), generated=generated), user)
 
 
@@ -218,6 +247,36 @@ def documents_of(dossier) -> list[Document]:
         .options(selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by))
         .order_by(Document.created_at, Document.id)
     ))
+
+
+def _step_documents(dossier, etape: Etape, avenant_id: int | None):
+    return db.session.scalars(
+        select(Document)
+        .where(Document.dossier_id == dossier.id, Document.etape == Etape(etape),
+               Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
+        .options(selectinload(Document.versions))
+        .order_by(Document.id)
+    )
+
+
+def _record(document: Document, version: DocumentVersion) -> dict:
+    return {"document_id": document.id, "version_id": version.id, "numero": version.numero,
+            "sha256": version.sha256, "type": document.type.value, "titre": document.titre}
+
+
+def deposit_record(dossier, etape: Etape, avenant_id: int | None = None) -> list[dict]:
+    """What a deposit submits: the current version (id, SHA-256) of each document people
+    deposited for the step, Jalons' generated models aside. Kept in the deposit's history row,
+    it says what the préfecture instructed, whatever versions come later."""
+    return [_record(d, d.current) for d in _step_documents(dossier, etape, avenant_id)
+            if d.current is not None and d.type != DocumentType.MODELE_GENERE]
+
+
+def signed_record(dossier, etape: Etape, avenant_id: int | None = None) -> dict | None:
+    """The signed convention of the step (the last one attached): its current version."""
+    signed = [d for d in _step_documents(dossier, etape, avenant_id)
+              if d.type == DocumentType.CONVENTION_SIGNEE and d.current is not None]
+    return _record(signed[-1], signed[-1].current) if signed else None
 
 
 def documents_by_step(dossier) -> list[tuple[Etape, list[Document]]]:

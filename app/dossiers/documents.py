@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.db import db
 from app.core.errors import DomainError
-from app.documents import files, services
+from app.documents import files, rules, services
 from app.documents.forms import UploadForm, VersionForm
 from app.documents.models import Document, DocumentType, DocumentVersion
 from app.dossiers.models import Dossier
@@ -92,11 +92,17 @@ def _hint() -> str:
 @bp.route("/dossiers/<int:dossier_id>/documents")
 def index(dossier_id):
     dossier = get_dossier(dossier_id)
+    roles = dossier.roles_of(current_user)
+    steps = services.documents_by_step(dossier)
+    attaches = dossier.can_attach_signed(current_user, roles)
+    # Documents that take no new version from this user (generated, signed), with the reason.
+    closed = {d.id: rules.version_refusal(dossier, d, current_user, attaches_signed=attaches)
+              for _, documents in steps for d in documents}
     return render_template(
-        "documents/index.html", dossier=dossier, steps=services.documents_by_step(dossier),
+        "documents/index.html", dossier=dossier, steps=steps,
         avenants={a.id: a for a in dossier.avenants},
         collectivites=dossier.collectivite_names(),
-        may_upload=dossier.can_upload(current_user),
+        may_upload=dossier.can_upload(current_user, roles), closed=closed,
     )
 
 
@@ -114,13 +120,17 @@ def upload(dossier_id):
         form.etape.data = dossier.current_step().value
     if form.validate_on_submit():
         etape, avenant = form.chosen_step(avenants)
-        is_deliberation = form.type.data == DocumentType.DELIBERATION.value
+        type_ = DocumentType(form.type.data)
+        refusal = rules.new_document_refusal(dossier, type_, etape, avenant.id if avenant else None,
+                                             current_user)
+        if refusal:
+            abort(403, description=refusal)
         try:
             version = services.add_document(
-                dossier, type=DocumentType(form.type.data), etape=etape, avenant=avenant,
+                dossier, type=type_, etape=etape, avenant=avenant,
                 file_storage_or_bytes=form.fichier.data, filename=form.fichier.data.filename,
-                user=current_user, collectivite_code=form.collectivite.data if is_deliberation else None,
-                titre=form.titre.data,
+                user=current_user, collectivite_code=form.collectivite.data if form.is_deliberation() else None,
+                titre=form.titre.data, **form.deliberation_data(),
             )
         except DomainError as error:
             _form_error(form, error)
@@ -128,6 +138,7 @@ def upload(dossier_id):
             _commit(version)
             flash(f"Document « {version.document.titre} » ajouté.", "success")
             return redirect(url_for("documents.index", dossier_id=dossier.id))
+    form.offer_types(dossier.can_attach_signed(current_user))
     return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint())
 
 
@@ -136,12 +147,15 @@ def new_version(dossier_id, document_id):
     dossier = get_dossier(dossier_id)
     document = _get_document(dossier, document_id)
     _authorize_upload(dossier)
-    form = VersionForm()
+    refusal = rules.version_refusal(dossier, document, current_user)
+    if refusal:
+        abort(403, description=refusal)
+    form = VersionForm(document)
     if form.validate_on_submit():
         try:
             version = services.add_version(
-                document, file_storage_or_bytes=form.fichier.data,
-                filename=form.fichier.data.filename, user=current_user,
+                dossier, document, file_storage_or_bytes=form.fichier.data,
+                filename=form.fichier.data.filename, user=current_user, **form.deliberation_data(),
             )
         except DomainError as error:
             _form_error(form, error)

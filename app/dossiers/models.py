@@ -24,6 +24,13 @@ ADHESION_STATES = frozenset({DossierEtat.LABELLISE, DossierEtat.ADHESION_REDACTI
 CADRE_STATES = frozenset({DossierEtat.ADHESION_SIGNEE, DossierEtat.CADRE_REDACTION,
                           DossierEtat.CADRE_DEPOSEE, DossierEtat.CADRE_A_COMPLETER,
                           DossierEtat.CADRE_VALIDEE})
+# The states where the porteurs write a convention ("adhesion", "cadre"): its drafting, and
+# when the préfecture asked for completion. Deposited, it is what is instructed: it stays put.
+WRITING_STATES = {
+    DossierEtat.ADHESION_REDACTION: "adhesion", DossierEtat.ADHESION_A_COMPLETER: "adhesion",
+    DossierEtat.CADRE_REDACTION: "cadre", DossierEtat.CADRE_A_COMPLETER: "cadre",
+}
+CONVENTION_NAMES = {"adhesion": "la convention d'adhésion", "cadre": "la convention-cadre"}
 
 
 class DossierCommune(db.Model):
@@ -91,6 +98,21 @@ class Dossier(db.Model):
             return Etape.CADRE
         return Etape.SUIVI
 
+    def writing(self) -> str | None:
+        """The convention the porteurs are writing now ("adhesion", "cadre"), if any."""
+        return WRITING_STATES.get(self.etat)
+
+    def step_signed_on(self, etape: Etape, avenant_id: int | None = None) -> date | None:
+        """When the convention of that step was signed (None: not signed)."""
+        if etape == Etape.ADHESION:
+            return self.adhesion_signee_le
+        if etape == Etape.CADRE:
+            return self.cadre_signee_le
+        if etape == Etape.AVENANT:
+            avenant = next((a for a in self.avenants if a.id == avenant_id), None)
+            return avenant.signe_le if avenant is not None else None
+        return None
+
     def collectivite_names(self) -> dict[str, str]:
         """INSEE code or SIREN → name, for the collectivités of the dossier."""
         names = {c.insee: c.nom for c in self.communes}
@@ -107,6 +129,24 @@ class Dossier(db.Model):
         """The commune(s), the EPCI or the chef de projet of this dossier: they write it."""
         roles = self.roles_of(user) if roles is None else roles
         return not roles.isdisjoint(PORTEURS)
+
+    def can_attach_signed(self, user, roles: frozenset | None = None) -> bool:
+        """The signed convention is the préfecture's to attach (at the signature)."""
+        roles = self.roles_of(user) if roles is None else roles
+        return Role.PREFECTURE in roles
+
+    def contenu_refusal(self, user, kind: str, roles: frozenset | None = None) -> str | None:
+        """Why `user` may not edit the content of the convention `kind` now (None: they may)."""
+        if not self.is_porteur(user, roles):
+            return "Seuls la commune, l'EPCI ou le chef de projet du dossier rédigent le contenu de la convention."
+        if self.writing() != kind:
+            return (f"Le contenu de {CONVENTION_NAMES[kind]} se modifie pendant sa rédaction, ou quand "
+                    "la préfecture demande des compléments ; le dossier est à l'étape "
+                    f"« {self.etat.label} ».")
+        return None
+
+    def can_edit_contenu(self, user, kind: str, roles: frozenset | None = None) -> bool:
+        return self.contenu_refusal(user, kind, roles) is None
 
     def can_propose_avenant(self, user, roles: frozenset | None = None) -> bool:
         """Porteurs amend a signed convention-cadre."""

@@ -3,12 +3,14 @@ from app.dossiers.models import DossierEtat as E
 
 NEXT_STEP = {
     E.LABELLISE: "La commune, l'EPCI ou le chef de projet commence la rédaction de la convention d'adhésion.",
-    E.ADHESION_REDACTION: "Déposer la convention d'adhésion avec la délibération de chaque collectivité signataire.",
+    E.ADHESION_REDACTION: "Rédiger le contenu de la convention (ses signataires), puis la déposer avec la "
+                          "délibération de chaque collectivité signataire.",
     E.ADHESION_DEPOSEE: "La préfecture instruit la convention d'adhésion.",
     E.ADHESION_A_COMPLETER: "Compléter le dossier comme demandé, puis déposer à nouveau la convention d'adhésion.",
     E.ADHESION_VALIDEE: "Recueillir les signatures ; la préfecture enregistre ensuite la convention signée.",
     E.ADHESION_SIGNEE: "Élaborer le projet de territoire et commencer la convention-cadre avant l'échéance des 18 mois.",
-    E.CADRE_REDACTION: "Déposer la convention-cadre avec le diagnostic, le projet de convention et les délibérations.",
+    E.CADRE_REDACTION: "Rédiger le contenu de la convention-cadre (signataires, partenaires, projet de territoire), "
+                       "puis la déposer avec le diagnostic, le projet de convention et les délibérations.",
     E.CADRE_DEPOSEE: "La préfecture instruit la convention-cadre.",
     E.CADRE_A_COMPLETER: "Compléter le dossier comme demandé, puis déposer à nouveau la convention-cadre.",
     E.CADRE_VALIDEE: "Recueillir les signatures ; la préfecture enregistre ensuite la convention-cadre signée.",

@@ -31,6 +31,8 @@ class DossierFacts(SignatureFacts):
     signataires: tuple = ()
     new_deadline: date | None = None
     current_deadline: date | None = None
+    # the pieces the convention being written still lacks (names, in French)
+    contenu_manquant: tuple = ()
 
 
 def _deliberations_missing(facts: DossierFacts) -> list[str]:
@@ -47,6 +49,20 @@ def _require_deliberations(facts: DossierFacts) -> None:
         )
 
 
+def _require_contenu(facts: DossierFacts) -> None:
+    if facts.contenu_manquant:
+        raise TransitionRefusee(
+            "Le contenu de la convention n'est pas complet. Il manque\u00a0: "
+            + "\u00a0; ".join(facts.contenu_manquant)
+            + ". Complétez-le sur la page «\u00a0Contenu de la convention\u00a0»."
+        )
+
+
+def _require_adhesion(facts: DossierFacts) -> None:
+    _require_deliberations(facts)
+    _require_contenu(facts)
+
+
 def _require_cadre_documents(facts: DossierFacts) -> None:
     kinds = {kind for kind, _ in facts.documents}
     if DIAGNOSTIC not in kinds:
@@ -54,6 +70,7 @@ def _require_cadre_documents(facts: DossierFacts) -> None:
     if PROJET_CONVENTION not in kinds:
         raise TransitionRefusee("Ajoutez le projet de convention-cadre avant de la déposer.")
     _require_deliberations(facts)
+    _require_contenu(facts)
 
 
 def _require_new_deadline(facts: DossierFacts) -> None:
@@ -72,10 +89,10 @@ SIGNATURE = ("signature_date", "signed_file")
 
 EVENTS = {
     "demarrer_adhesion": EventRule("Commencer la convention d'adhésion", PORTEURS),
-    "deposer_adhesion": EventRule("Déposer la convention d'adhésion", PORTEURS, (_require_deliberations,)),
+    "deposer_adhesion": EventRule("Déposer la convention d'adhésion", PORTEURS, (_require_adhesion,)),
     "demander_complements_adhesion": EventRule("Demander des compléments", PREFECTURE, (require_reason,), REASON),
     "redeposer_adhesion": EventRule("Déposer à nouveau la convention d'adhésion", PORTEURS,
-                                    (_require_deliberations,)),
+                                    (_require_adhesion,)),
     "valider_adhesion": EventRule("Valider la convention d'adhésion", PREFECTURE),
     "signer_adhesion": EventRule("Enregistrer la signature de la convention d'adhésion", PREFECTURE,
                                  (require_signature,), SIGNATURE),

@@ -99,7 +99,10 @@ def fire(subject, machine: Machine, event: str, user, *, expected_version: int |
         ) from None
     except TransitionRefusee as refusal:
         raise DomainError(str(refusal)) from None
-    step = machine.apply(subject, event, facts)
+    # What the step reads (the versions a deposit submits) must not flush the new state early:
+    # a subject changed meanwhile is told below, as a conflict, not by a query's autoflush.
+    with db.session.no_autoflush:
+        step = machine.apply(subject, event, facts)
     with _conflicts_told():
         db.session.flush()  # the subject's version check, now
     entry_data = {"payload": dict(step.payload or {})}

@@ -37,3 +37,11 @@ def pdf_text(data: bytes) -> tuple[str, int]:
     text = "\n".join(page.extract_text() for page in reader.pages)
     text = re.sub(r"[\s\u00a0\u202f]+", " ", text)
     return re.sub(r"- ", "-", text), len(reader.pages)
+
+
+@pytest.fixture
+def complete(dossier):
+    """The dossier's adhésion with everything it needs: named signataires, two partners, the
+    délibérations with their date and number."""
+    factories.deliberations(dossier, "adhesion")
+    return factories.contenu(dossier, "adhesion")

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
+from app.conventions import contenu as contenus
 from app.core.db import db
 from app.core.errors import DomainError
 from app.demo import services
@@ -82,6 +83,20 @@ def test_every_state_of_both_machines_is_in_the_demo(sample):
         assert ((avenant.id, DocumentType.CONVENTION_SIGNEE) in kinds) == (avenant.etat == A.SIGNE)
     assert next(d for d in sample if d.reference == "pvd-75-17-2").etat == E.LABELLISE
     assert list(verify_chains()) == []
+
+
+def test_every_convention_deposited_in_the_demo_reads_like_a_real_one(sample):
+    from app.conventions import contenu as contenus
+
+    seed_lifecycle(TODAY, actors_for=lambda d: {}, archive_for=lambda d: False, seed=7)
+    deposited = db.session.scalars(select(Dossier).where(Dossier.id.in_([d.id for d in sample]),
+                                                         Dossier.adhesion_deposee_le.is_not(None))).all()
+    assert deposited
+    for d in deposited:
+        assert contenus.read(d, "adhesion").missing == []
+        if d.cadre_deposee_le:
+            cadre = contenus.read(d, "cadre")
+            assert cadre.missing == [] and cadre.partenaires
 
 
 def test_lifecycle_dates_are_consistent(sample):

@@ -1,4 +1,6 @@
 """The documents page of a dossier: by step, each version with its facts; bounded queries."""
+from datetime import date
+
 import pytest
 
 from app.core.db import db
@@ -12,7 +14,7 @@ def add(dossier, n, user=None):
         version = services.add_document(dossier, type="etude", etape=("adhesion", "cadre", "suivi")[i % 3],
                                         file_storage_or_bytes=data, filename=f"etude-{i}.pdf", user=user,
                                         titre=f"Étude {i}")
-        services.add_version(version.document, file_storage_or_bytes=samples.png(),
+        services.add_version(dossier, version.document, file_storage_or_bytes=samples.png(),
                              filename=f"plan-{i}.png", user=user)
     db.session.commit()
 
@@ -22,7 +24,8 @@ def test_list_shows_documents_by_step_with_their_versions(client, login_as, plac
     add(place.dossier, 2, user)
     version = services.add_document(place.dossier, type="deliberation", etape="adhesion",
                                     collectivite_code=place.communes[0].insee,
-                                    file_storage_or_bytes=samples.pdf(), filename="delib.pdf", user=user)
+                                    file_storage_or_bytes=samples.pdf(), filename="delib.pdf", user=user,
+                                    deliberation_date=date(2026, 3, 2), deliberation_numero="2026-07")
     db.session.commit()
     page = client.get(f"/dossiers/{place.dossier.id}/documents").get_data(as_text=True)
     assert page.index("Convention d&#39;adhésion</h2>") < page.index("Convention-cadre</h2>")
@@ -31,6 +34,7 @@ def test_list_shows_documents_by_step_with_their_versions(client, login_as, plac
     assert "Marie Porteuse" in page
     assert version.sha256[:12] in page
     assert "Délibération — Bourg-test" in page
+    assert "Délibération n°&nbsp;2026-07 du 2 mars 2026" in page
     assert "En vigueur" in page
     assert f"PDF, {len(samples.pdf())} octets" in page and "PNG, " in page
     assert f"/documents/versions/{version.id}/telecharger" in page

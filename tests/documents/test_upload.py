@@ -2,6 +2,7 @@
 import hashlib
 import io
 import zlib
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -171,7 +172,7 @@ def test_failed_flush_removes_the_file_just_written(place, storage, monkeypatch)
                                     file_storage_or_bytes=samples.pdf(), filename="a.pdf", user=None)
     monkeypatch.setattr(services, "_next_numero", lambda document: 1)  # as if a racer took n° 2
     with pytest.raises(ConflictError, match="vient d'être déposée en même temps"):
-        services.add_version(version.document, file_storage_or_bytes=samples.png(),
+        services.add_version(place.dossier, version.document, file_storage_or_bytes=samples.png(),
                              filename="b.png", user=None)
     assert files_on_disk(storage) == [storage.path(version.storage_key)]
     assert rows() == (1, 1)
@@ -203,10 +204,19 @@ def test_deliberation_names_a_collectivite_of_the_dossier(client, login_as, plac
 
     response = post_file(client, place.dossier, samples.pdf(), "delib.pdf", type="deliberation",
                          collectivite=place.epci.siren)
+    page = response.get_data(as_text=True)
+    assert "Indiquez la date de la séance au format jj/mm/aaaa." in page
+    assert "Indiquez le numéro de la délibération." in page
+    assert rows() == (0, 0)
+
+    response = post_file(client, place.dossier, samples.pdf(), "delib.pdf", type="deliberation",
+                         collectivite=place.epci.siren, deliberation_date="2026-03-02",
+                         deliberation_numero=" CC-2026 / 14 ")
     assert response.status_code == 302
     document = db.session.scalar(select(Document))
     assert document.collectivite_code == place.epci.siren
     assert document.titre == "Délibération — CC du Val test"
+    assert (document.deliberation_date, document.deliberation_numero) == (date(2026, 3, 2), "CC-2026 / 14")
 
 
 def test_upload_form_offers_the_dossier_collectivites_and_the_hint(client, login_as, place):
@@ -222,12 +232,66 @@ def test_upload_form_offers_the_dossier_collectivites_and_the_hint(client, login
 
 def test_generated_document_is_marked_and_has_no_uploader(place):
     version = services.add_document(
-        place.dossier, type=DocumentType.PROJET_CONVENTION, etape=Etape.ADHESION,
+        place.dossier, type=DocumentType.MODELE_GENERE, etape=Etape.ADHESION,
         file_storage_or_bytes=samples.pdf(), filename="convention-adhesion.pdf", user=None,
         generated=True,
     )
     assert version.generated and version.uploaded_by_id is None
-    assert version.document.titre == "Projet de convention"
+    assert version.document.titre == "Modèle généré par Jalons"
+
+
+def test_a_generated_file_never_becomes_a_version_of_a_deposited_document(place, storage):
+    draft = services.add_document(place.dossier, type=DocumentType.PROJET_CONVENTION, etape=Etape.ADHESION,
+                                  file_storage_or_bytes=samples.pdf(), filename="projet.pdf", user=place.porteur)
+    with pytest.raises(DomainError, match="ne devient pas une version d'un document déposé"):
+        services.add_version(place.dossier, draft.document, file_storage_or_bytes=samples.pdf(2),
+                             filename="modele.pdf", user=None, generated=True)
+    with pytest.raises(DomainError, match="ne devient pas une version d'un document déposé"):
+        services.add_document(place.dossier, type=DocumentType.PROJET_CONVENTION, etape=Etape.ADHESION,
+                              file_storage_or_bytes=samples.pdf(), filename="modele.pdf", user=None,
+                              generated=True)
+    model = services.add_document(place.dossier, type=DocumentType.MODELE_GENERE, etape=Etape.ADHESION,
+                                  file_storage_or_bytes=samples.pdf(), filename="modele.pdf", user=None,
+                                  generated=True)
+    with pytest.raises(DomainError, match="généré par Jalons"):
+        services.add_version(place.dossier, model.document, file_storage_or_bytes=samples.pdf(2),
+                             filename="le-mien.pdf", user=place.porteur)
+    with pytest.raises(DomainError, match="généré par Jalons"):
+        services.add_document(place.dossier, type=DocumentType.MODELE_GENERE, etape=Etape.ADHESION,
+                              file_storage_or_bytes=samples.pdf(), filename="le-mien.pdf", user=place.porteur)
+    assert len(files_on_disk(storage)) == 2 and rows() == (2, 2)
+
+
+def test_a_deliberation_in_the_future_or_with_a_long_number_is_refused(place, storage):
+    for date_, numero, message in ((date(2999, 1, 1), "1", "dans le futur"),
+                                   (date(2026, 1, 1), "x" * 51, "50 caractères")):
+        with pytest.raises(DomainError, match=message):
+            services.add_document(place.dossier, type="deliberation", etape="adhesion",
+                                  collectivite_code=place.epci.siren, file_storage_or_bytes=samples.pdf(),
+                                  filename="delib.pdf", user=None, deliberation_date=date_,
+                                  deliberation_numero=numero)
+    with pytest.raises(DomainError, match="Seule une délibération porte une date"):
+        services.add_document(place.dossier, type="etude", etape="adhesion", file_storage_or_bytes=samples.pdf(),
+                              filename="etude.pdf", user=None, deliberation_numero="3")
+    assert files_on_disk(storage) == [] and rows() == (0, 0)
+
+
+def test_a_new_version_of_a_deliberation_corrects_its_date_and_number(client, login_as, place):
+    version = services.add_document(place.dossier, type="deliberation", etape="adhesion",
+                                    collectivite_code=place.epci.siren, file_storage_or_bytes=samples.pdf(),
+                                    filename="delib.pdf", user=None)  # taken over without them
+    db.session.commit()
+    login_as(place.porteur)
+    url = f"/dossiers/{place.dossier.id}/documents/{version.document_id}/versions"
+    assert "Numéro de la délibération" in client.get(url).get_data(as_text=True)
+    response = client.post(url, data={"fichier": (io.BytesIO(samples.pdf(2)), "delib-v2.pdf"),
+                                      "deliberation_date": "2026-02-03", "deliberation_numero": "D-9"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    document = db.session.get(Document, version.document_id)
+    db.session.refresh(document)
+    assert (document.deliberation_date, document.deliberation_numero) == (date(2026, 2, 3), "D-9")
+    assert [v.numero for v in document.versions] == [1, 2]
 
 
 def test_a_document_of_an_avenant_is_attached_to_it(client, login_as, place):

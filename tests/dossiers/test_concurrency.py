@@ -22,6 +22,9 @@ from tests import factories
 pytestmark = pytest.mark.no_transaction
 TODAY = date(2026, 11, 22)
 CLEANUP = (
+    "DELETE FROM signataire WHERE contenu_id IN (SELECT id FROM convention_contenu WHERE dossier_id = :d)",
+    "DELETE FROM secteur_intervention WHERE contenu_id IN (SELECT id FROM convention_contenu WHERE dossier_id = :d)",
+    "DELETE FROM convention_contenu WHERE dossier_id = :d",
     "DELETE FROM history_entry WHERE dossier_id = :d",
     "DELETE FROM history_chain WHERE dossier_id = :d",
     "DELETE FROM document_version WHERE document_id IN (SELECT id FROM document WHERE dossier_id = :d)",
@@ -253,15 +256,13 @@ def test_racing_cadre_deposits_with_archiving_give_one_deposit_and_a_conflict(ap
         dossier = db.session.get(Dossier, dossier_id)
         dossier.etat, dossier.adhesion_signee_le = E.CADRE_REDACTION, date(2026, 1, 5)
         porteur = factories.user_with_role(factories.Role.EPCI, epci_siren=dossier.epci_siren)
-        factories.deliberations(dossier, "cadre")
-        factories.document(dossier, "diagnostic", "cadre")
-        factories.document(dossier, "projet_convention", "cadre")
+        factories.ready_to_deposit(dossier, "cadre")
         db.session.commit()
         porteur_id, seen = porteur.id, dossier.version
     try:
         def deposit(dossier):
             return lifecycle.fire(dossier, "deposer_cadre", db.session.get(User, porteur_id), today=TODAY,
-                                  expected_version=seen).payload_dict["projet_archive"]["version_id"]
+                                  expected_version=seen).payload_dict["modele_genere"]["version_id"]
 
         first, second = race(app, dossier_id, deposit, deposit)
         assert first.error is None

@@ -48,7 +48,7 @@ def test_page_shows_state_next_step_and_refused_action_with_reason(client, login
 
 def test_a_commune_submits_and_the_prefecture_asks_for_completion(client, login_as, dossier):
     user = commune_user(dossier)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", user)
     login_as(user)
     response = client.post(f"/dossiers/{dossier.id}/actions/deposer_adhesion", data={"version": dossier.version})
@@ -73,7 +73,7 @@ def test_a_commune_submits_and_the_prefecture_asks_for_completion(client, login_
 
 def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
     user = commune_user(dossier)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", user)
     lifecycle.fire(dossier, "deposer_adhesion", user)
     seen = dossier.version
@@ -88,7 +88,7 @@ def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
 
 def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app):
     user = commune_user(dossier)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", user)
     lifecycle.fire(dossier, "deposer_adhesion", user)
     agent = prefet(dossier)
@@ -112,7 +112,7 @@ def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossi
 
 def test_signature_refused_keeps_no_file(client, login_as, dossier, app):
     user = commune_user(dossier)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     for event in ("demarrer_adhesion", "deposer_adhesion"):
         lifecycle.fire(dossier, event, user)
     agent = prefet(dossier)
@@ -153,7 +153,7 @@ def test_dossier_page_sql_does_not_grow(client, login_as, count_queries):
         dossier = factories.dossier([factories.commune() for _ in range(size)])
         user = commune_user(dossier)
         agent = prefet(dossier)
-        factories.deliberations(dossier)
+        factories.ready_to_deposit(dossier)
         for _ in range(size):
             factories.document(dossier, "etude", "adhesion")
         lifecycle.fire(dossier, "demarrer_adhesion", user)

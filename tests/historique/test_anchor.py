@@ -20,7 +20,7 @@ TODAY = date(2026, 11, 22)
 def dossier():
     dossier = factories.dossier()
     porteur = factories.user_with_role(Role.COMMUNE, commune_insee=dossier.liens_communes[0].commune_insee)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
     lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     db.session.commit()

@@ -22,7 +22,7 @@ def dossier_with_history():
     dossier = factories.dossier()
     porteur = factories.user_with_role(Role.COMMUNE, commune_insee=dossier.liens_communes[0].commune_insee)
     prefet = factories.user_with_role(Role.PREFECTURE, departement_code=dossier.departement_code)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
     lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     lifecycle.fire(dossier, "demander_complements_adhesion", prefet, today=TODAY, reason="Pièce manquante")
@@ -176,28 +176,29 @@ def test_audit_verify_passes_on_an_intact_history(dossier_with_history, runner):
 
 
 @pytest.mark.parametrize("kind", ["adhesion", "cadre"])
-def test_a_deposit_archives_the_generated_convention_with_its_hash(app, monkeypatch, kind):
+def test_a_deposit_archives_the_generated_model_apart_from_the_porteurs_draft(app, monkeypatch, kind):
     from app.documents.models import Document, DocumentType, DocumentVersion
 
     monkeypatch.setitem(app.config, "ARCHIVE_CONVENTIONS", True)
     dossier = factories.dossier()
     porteur = factories.user_with_role(Role.EPCI, epci_siren=dossier.epci_siren)
     if kind == "adhesion":
-        factories.deliberations(dossier)
+        factories.ready_to_deposit(dossier)
         lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
         entry = lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     else:
         dossier.etat, dossier.adhesion_signee_le = E.ADHESION_SIGNEE, date(2026, 1, 5)
         lifecycle.fire(dossier, "demarrer_cadre", porteur, today=TODAY)
-        factories.deliberations(dossier, "cadre")
-        factories.document(dossier, "diagnostic", "cadre")
-        factories.document(dossier, "projet_convention", "cadre")
+        factories.ready_to_deposit(dossier, "cadre")
         entry = lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
-    archived = entry.payload_dict["projet_archive"]
+    archived = entry.payload_dict["modele_genere"]
     version = db.session.get(DocumentVersion, archived["version_id"])
     assert version.generated and version.sha256 == archived["sha256"]
     assert version.content_type == "application/pdf"
     document = db.session.get(Document, version.document_id)
     assert document.etape.value == kind
-    assert document.type == DocumentType.PROJET_CONVENTION
+    assert document.type == DocumentType.MODELE_GENERE
+    drafts = db.session.scalars(select(Document).where(Document.dossier_id == dossier.id,
+                                                       Document.type == DocumentType.PROJET_CONVENTION)).all()
+    assert all(d.versions == [] for d in drafts)  # the porteurs' draft got no generated version
     assert db.session.scalar(select(HistoryEntry.id).where(HistoryEntry.hash == entry.hash)) == entry.id

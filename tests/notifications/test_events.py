@@ -32,7 +32,7 @@ def last_id() -> int:
 
 
 def deposit(world):
-    factories.deliberations(world.dossier)
+    factories.ready_to_deposit(world.dossier)
     fire(world, "demarrer_adhesion", "commune")
     before = last_id()
     fire(world, "deposer_adhesion", "commune")

@@ -6,12 +6,15 @@ import pytest
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.errors import DomainError
+from app.core.storage import EXTENSION_KEY, LocalStorage
+from app.documents import services as documents
 from app.avenants import lifecycle as avenant_lifecycle, services as avenant_services
 from app.avenants.models import AvenantEtat as A
 from app.dossiers.models import DossierEtat as E
 from app.workflows.avenant import EVENTS
 from app.workflows.history import HistoryEntry
 from tests import factories
+from tests.documents import samples
 from tests.workflows.test_dossier_workflow import ALL_ROLES, PORTEUR_ROLES, actor
 
 TODAY = date(2026, 11, 22)
@@ -99,3 +102,23 @@ def test_no_avenant_before_the_cadre_is_signed():
     dossier = factories.dossier()
     with pytest.raises(DomainError, match="convention-cadre signée"):
         avenant_services.create_avenant(dossier, "x", actor(Role.COMMUNE, dossier))
+
+
+def test_deposit_and_signature_record_the_exact_versions(signed_dossier, app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.extensions, EXTENSION_KEY, LocalStorage(tmp_path / "documents"))
+    dossier, _ = signed_dossier
+    avenant = new_avenant(dossier, with_draft=False)
+    porteur, prefet = actor(Role.EPCI, dossier), actor(Role.PREFECTURE, dossier)
+    draft = documents.add_document(dossier, type="projet_convention", etape="avenant", avenant=avenant,
+                                   file_storage_or_bytes=samples.pdf(), filename="avenant.pdf", user=porteur)
+    entry = avenant_lifecycle.fire(avenant, "deposer", porteur, today=TODAY)
+    assert [(d["version_id"], d["sha256"]) for d in entry.payload_dict["documents_deposes"]] == [
+        (draft.id, draft.sha256)]
+    signed = documents.add_document(dossier, type="convention_signee", etape="avenant", avenant=avenant,
+                                    file_storage_or_bytes=samples.pdf(2), filename="signe.pdf", user=prefet)
+    entry = avenant_lifecycle.fire(avenant, "signer", prefet, today=TODAY, signature_date=TODAY)
+    recorded = entry.payload_dict["convention_signee"]
+    assert (recorded["version_id"], recorded["sha256"]) == (signed.id, signed.sha256)
+    with pytest.raises(DomainError, match="figée"):
+        documents.add_version(dossier, signed.document, file_storage_or_bytes=samples.pdf(3),
+                              filename="autre.pdf", user=prefet)

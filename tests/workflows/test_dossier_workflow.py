@@ -70,13 +70,11 @@ def bring_to(dossier, state: E):
         order = order[:6]
         path[E.CADRE_A_COMPLETER] = [("demander_complements_cadre", prefet, {"reason": "Diagnostic incomplet"})]
         order.append(E.CADRE_A_COMPLETER)
-    factories.deliberations(dossier, "adhesion")
+    factories.ready_to_deposit(dossier, "adhesion")
     factories.document(dossier, "convention_signee", "adhesion")
     for step in order:
         if step == E.CADRE_REDACTION:
-            factories.deliberations(dossier, "cadre")
-            factories.document(dossier, "diagnostic", "cadre")
-            factories.document(dossier, "projet_convention", "cadre")
+            factories.ready_to_deposit(dossier, "cadre")
             factories.document(dossier, "convention_signee", "cadre")
         for event, user, data in path[step]:
             lifecycle.fire(dossier, event, user, today=TODAY, **data)
@@ -157,14 +155,17 @@ def test_event_refused_in_a_state_that_does_not_allow_it(world, event, start, al
 def test_submitting_the_adhesion_needs_a_deliberation_of_each_collectivite(world):
     dossier, _ = world
     porteur = actor(Role.EPCI, dossier)
+    factories.contenu(dossier, "adhesion")
     lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
     codes = dossier.signataires()
-    factories.document(dossier, "deliberation", "adhesion", codes[0])
+    factories.document(dossier, "deliberation", "adhesion", codes[0],
+                       deliberation_date=TODAY, deliberation_numero="1")
     with pytest.raises(DomainError, match="Il manque la délibération") as refused:
         lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     assert codes[1] in str(refused.value) and codes[0] not in str(refused.value)
     for code in codes[1:]:
-        factories.document(dossier, "deliberation", "adhesion", code)
+        factories.document(dossier, "deliberation", "adhesion", code,
+                           deliberation_date=TODAY, deliberation_numero="2")
     lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
     assert dossier.etat == E.ADHESION_DEPOSEE and dossier.adhesion_deposee_le == TODAY
 
@@ -183,6 +184,9 @@ def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
     with pytest.raises(DomainError, match="délibération"):
         lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.deliberations(dossier, "cadre")
+    with pytest.raises(DomainError, match="Le contenu de la convention n'est pas complet"):
+        lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    factories.contenu(dossier, "cadre")
     lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     assert dossier.etat == E.CADRE_DEPOSEE
 
@@ -215,7 +219,7 @@ def test_signature_needs_a_past_date_after_submission_and_the_signed_pdf(world):
 def test_signature_without_the_signed_convention_is_refused(world):
     dossier, _ = world
     porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     for event in ("demarrer_adhesion", "deposer_adhesion"):
         lifecycle.fire(dossier, event, porteur, today=TODAY)
     lifecycle.fire(dossier, "valider_adhesion", prefet, today=TODAY)

@@ -17,7 +17,7 @@ def test_a_machine_built_once_fires_event_after_event_with_the_same_guards():
     lifecycle.fire(dossier, "demarrer_adhesion", None, today=TODAY, workflow=workflow)
     with pytest.raises(DomainError, match="Il manque la délibération"):
         lifecycle.fire(dossier, "deposer_adhesion", None, today=TODAY, workflow=workflow)
-    factories.deliberations(dossier)
+    factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "deposer_adhesion", None, today=TODAY, workflow=workflow)
     assert dossier.etat == E.ADHESION_DEPOSEE
     with pytest.raises(DomainError, match="n'est pas possible"):  # it reads the state each time

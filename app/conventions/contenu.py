@@ -1,0 +1,193 @@
+"""A convention's content as its readers see it: every party with who signs for it and the
+délibération that authorises it, the chosen partners, the cadre's sections, and the list of
+what is still missing, by name. The content page, the printed convention and the deposit's
+guard (through the `convention_gaps` signal) all read this one view.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.core.db import db
+from app.documents.models import Document, DocumentType, Etape
+from app.dossiers.models import Dossier
+from app.conventions.models import COMMUNE, EPCI, ETAT, ETAT_CODE, PARTENAIRE, ConventionContenu
+from app.conventions.partenaires import PARTENAIRES, Partenaire
+
+KINDS = ("adhesion", "cadre")
+SECTIONS = {  # the convention-cadre's sections: attribute -> name
+    "synthese_diagnostic": "Synthèse du diagnostic",
+    "strategie": "Stratégie de revitalisation",
+    "perimetre_ort": "Périmètre de l'ORT",
+}
+NO_PARTNER = "Partenaires signataires (au moins un)"
+
+# "le préfet de la Charente-Maritime": the article depends on the département (INSEE TNCC).
+# Codes absent here take "de" or "d'" (de Loir-et-Cher, d'Eure-et-Loir, de Paris, de Mayotte).
+ARTICLES = {
+    "de l'": "01 02 03 07 09 10 11 12 27 34 36 38 60 61 89 91",
+    "de la ": "16 17 19 2A 2B 21 23 24 26 31 33 42 43 44 48 50 51 52 53 55 57 58 70 72 73 74 "
+              "76 80 85 86 87 93 971 972 973",
+    "du ": "14 15 18 25 29 30 32 39 45 46 56 59 62 63 67 68 69 81 83 90 94 95",
+    "des ": "04 05 06 08 13 22 40 64 65 66 78 79 88 92",
+}
+ARTICLE_OF = {code: article for article, codes in ARTICLES.items() for code in codes.split()}
+
+
+def du_departement(code: str, nom: str) -> str:
+    """`17`, `Charente-Maritime` → `de la Charente-Maritime`; `59` → `du Nord`."""
+    if code in ARTICLE_OF:
+        return ARTICLE_OF[code] + nom
+    return f"d'{nom}" if nom[:1].lower() in "aeiouyéèêâîô" else f"de {nom}"
+
+
+@dataclass
+class Deliberation:
+    document_id: int
+    date: date | None
+    numero: str | None
+
+
+@dataclass
+class Partie:
+    """A party of the convention and who signs for it (None: not said yet)."""
+
+    partie: str
+    code: str
+    nom: str  # "Jonzac", "CC de la Haute-Saintonge", "L'État", "Banque des territoires"
+    de: str  # "de la commune de Jonzac": how a missing piece names it
+    qualite_proposee: str  # what the form offers when nothing is stored yet
+    representant: str | None = None
+    qualite: str | None = None
+    deliberation: Deliberation | None = None
+    apport: str | None = None  # a partner's support, in its own words
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.representant and self.qualite)
+
+    @property
+    def qualite_phrase(self) -> str | None:
+        """"Maire" as it reads inside a sentence: "représentée par Claude Belot, maire"."""
+        return self.qualite[:1].lower() + self.qualite[1:] if self.qualite else None
+
+    @property
+    def bloc(self) -> str:
+        """The party's name above its signature."""
+        return f"Commune de {self.nom}" if self.partie == COMMUNE else self.nom
+
+
+@dataclass
+class Contenu:
+    dossier: Dossier
+    kind: str
+    stored: ConventionContenu | None
+    communes: list[Partie]
+    epci: Partie | None
+    etat: Partie
+    partenaires: list[Partie]  # the chosen ones
+    catalogue: list[Partenaire]  # every partner of the programme, named for this dossier
+    sections: dict = field(default_factory=dict)  # attribute -> text
+    secteurs: dict = field(default_factory=dict)  # INSEE -> text
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def collectivites(self) -> list[Partie]:
+        return self.communes + ([self.epci] if self.epci else [])
+
+    @property
+    def signataires(self) -> list[Partie]:
+        return self.collectivites + [self.etat] + self.partenaires
+
+
+def load(dossier: Dossier, kind: str) -> ConventionContenu | None:
+    return db.session.scalar(
+        select(ConventionContenu)
+        .where(ConventionContenu.dossier_id == dossier.id, ConventionContenu.kind == kind)
+        .options(selectinload(ConventionContenu.signataires), selectinload(ConventionContenu.secteurs))
+    )
+
+
+def deliberations(dossier: Dossier, kind: str) -> dict[str, Document]:
+    """The délibération of each collectivité for that step: the last one deposited."""
+    rows = db.session.scalars(
+        select(Document)
+        .where(Document.dossier_id == dossier.id, Document.etape == Etape(kind),
+               Document.type == DocumentType.DELIBERATION, Document.avenant_id.is_(None))
+        .order_by(Document.id)
+    )
+    return {document.collectivite_code: document for document in rows}
+
+
+def catalogue(dossier: Dossier) -> list[Partenaire]:
+    departement = dossier.departement
+    return [p.named(departement.region.nom, du_departement(departement.code, departement.nom))
+            for p in PARTENAIRES]
+
+
+def read(dossier: Dossier, kind: str) -> Contenu:
+    """The content of the convention `kind` of the dossier, with what it lacks."""
+    if kind not in KINDS:
+        raise ValueError(f"Type de convention inconnu\u00a0: {kind}")
+    stored = load(dossier, kind)
+    voted = deliberations(dossier, kind)
+
+    def party(partie, code, nom, de, qualite):
+        signataire = stored.signataire(partie, code) if stored else None
+        document = voted.get(code) if partie in (COMMUNE, EPCI) else None
+        return Partie(
+            partie, code, nom, de, qualite,
+            representant=signataire.nom if signataire else None,
+            qualite=signataire.qualite if signataire else None,
+            deliberation=Deliberation(document.id, document.deliberation_date, document.deliberation_numero)
+            if document else None,
+        )
+
+    departement = dossier.departement
+    communes = [party(COMMUNE, c.insee, c.nom, f"de la commune de {c.nom}", "Maire") for c in dossier.communes]
+    epci = dossier.epci
+    named = catalogue(dossier)
+    chosen_codes = set(stored.partenaires) if stored else set()
+    chosen = []
+    for reference in named:  # printed in the order of the programme's list
+        if reference.code in chosen_codes:
+            chosen.append(party(PARTENAIRE, reference.code, reference.nom, reference.de, ""))
+            chosen[-1].apport = reference.apport
+    contenu = Contenu(
+        dossier=dossier, kind=kind, stored=stored, communes=communes,
+        epci=party(EPCI, epci.siren, epci.nom, f"de la {epci.nom}", "Président") if epci else None,
+        etat=party(ETAT, ETAT_CODE, "L'État", "de l'État (préfet)",
+                   f"Préfet {du_departement(departement.code, departement.nom)}"),
+        partenaires=chosen, catalogue=named,
+        sections={name: getattr(stored, name) if stored else None for name in SECTIONS},
+        secteurs={c.insee: stored.secteur(c.insee) if stored else None for c in dossier.communes},
+    )
+    contenu.missing = missing_pieces(contenu)
+    return contenu
+
+
+def missing_pieces(contenu: Contenu) -> list[str]:
+    """Every piece the convention still lacks, named as a person reads it."""
+    missing = [f"Signataire {p.de}" for p in contenu.signataires if not p.complete]
+    if contenu.kind == "cadre" and not contenu.partenaires:
+        missing.append(NO_PARTNER)
+    for p in contenu.collectivites:
+        if p.deliberation is None:
+            missing.append(f"Délibération {p.de}")
+            continue
+        if p.deliberation.date is None:
+            missing.append(f"Date de la délibération {p.de}")
+        if not p.deliberation.numero:
+            missing.append(f"Numéro de la délibération {p.de}")
+    if contenu.kind == "cadre":
+        missing += [name for attr, name in SECTIONS.items() if not (contenu.sections[attr] or "").strip()]
+        missing += [f"Secteur d'intervention {p.de}" for p in contenu.communes
+                    if not (contenu.secteurs[p.code] or "").strip()]
+    return missing
+
+
+def gaps(dossier: Dossier, *, kind: str, **_) -> list[str]:
+    """Subscribed to `convention_gaps`: what the deposit of `kind` waits for."""
+    return read(dossier, kind).missing
+

@@ -1,0 +1,88 @@
+"""The demo's conventions read like real ones: before each deposit, the walker fills the content
+(signataires, partners, the cadre's sections) and dates and numbers the délibérations.
+
+Names are plausible and stable: a commune has one maire, a département one préfet, whatever
+the dossier and the step (each drawn from a generator seeded by its code). Rows are written
+directly, as data taken over: no history row, no person.
+"""
+import random
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from app.conventions.contenu import catalogue, du_departement
+from app.conventions.models import (
+    COMMUNE, EPCI, ETAT, ETAT_CODE, PARTENAIRE, ConventionContenu, SecteurIntervention, Signataire,
+)
+from app.core.db import db
+from app.documents.models import Document, DocumentType, Etape
+from app.dossiers.models import Dossier
+
+PRENOMS = ("Marie", "Jean", "Isabelle", "Philippe", "Nathalie", "Michel", "Sylvie", "Alain", "Catherine",
+           "Patrick", "Sophie", "Christophe", "Valérie", "Thierry", "Anne", "Pascal", "Claire", "Didier",
+           "Hélène", "Laurent", "Françoise", "Éric", "Martine", "Olivier", "Brigitte", "Bruno")
+NOMS = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+        "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier",
+        "Morel", "Girard", "Andrieu", "Mercier", "Dupuy", "Lambert", "Bonnet", "Faure", "Rousseau", "Chevalier")
+QUALITES = {"banque_des_territoires": "Directrice régionale", "anah": "Déléguée locale",
+            "cerema": "Directeur territorial", "ademe": "Directrice régionale", "region": "Président du conseil régional",
+            "departement": "Présidente du conseil départemental", "epf": "Directeur général",
+            "caue": "Présidente", "action_logement": "Directeur régional", "cci": "Président",
+            "cma": "Présidente"}
+ENJEUX = ("la vacance commerciale du centre-bourg", "le vieillissement du parc de logements anciens",
+          "la place de la voiture dans le centre ancien", "le départ des services publics",
+          "la reconversion d'une friche industrielle", "la fréquentation des commerces de proximité")
+
+
+def _person(seed: str) -> str:
+    rng = random.Random(seed)
+    return f"{rng.choice(PRENOMS)} {rng.choice(NOMS)}"
+
+
+def _deliberations(dossier: Dossier, etape: Etape, day: date, rng: random.Random) -> None:
+    """Date and number each délibération of the step that has none (voted in the weeks before)."""
+    documents = db.session.scalars(select(Document).where(
+        Document.dossier_id == dossier.id, Document.etape == etape, Document.type == DocumentType.DELIBERATION,
+        Document.deliberation_numero.is_(None)))
+    for document in documents:
+        voted = day - timedelta(days=rng.randint(10, 60))
+        document.deliberation_date = voted
+        document.deliberation_numero = f"{voted.year}-{rng.randint(1, 120):03d}"
+
+
+def fill_content(dossier: Dossier, kind: str, day: date) -> None:
+    """What the porteurs would have written before depositing `kind` (once per dossier and kind).
+    Its own generator: the walker's draws, and so the demo's figures, stay as they were."""
+    rng = random.Random(f"contenu-{dossier.reference}-{kind}")
+    _deliberations(dossier, Etape(kind), day, rng)
+    exists = db.session.scalar(select(ConventionContenu.id).where(
+        ConventionContenu.dossier_id == dossier.id, ConventionContenu.kind == kind))
+    if exists:
+        return
+    departement = dossier.departement
+    rows = [Signataire(partie=COMMUNE, code=c.insee, nom=_person(f"maire-{c.insee}"), qualite="Maire")
+            for c in dossier.communes]
+    if dossier.epci_siren:
+        rows.append(Signataire(partie=EPCI, code=dossier.epci_siren, nom=_person(f"epci-{dossier.epci_siren}"),
+                               qualite="Président"))
+    rows.append(Signataire(partie=ETAT, code=ETAT_CODE, nom=_person(f"prefet-{departement.code}"),
+                           qualite=f"Préfet {du_departement(departement.code, departement.nom)}"))
+    partners = catalogue(dossier)
+    chosen = rng.sample(partners, rng.randint(0, 2) if kind == "adhesion" else rng.randint(2, 4))
+    rows += [Signataire(partie=PARTENAIRE, code=p.code, nom=_person(f"{p.code}-{departement.code}"),
+                        qualite=QUALITES[p.code]) for p in chosen]
+    contenu = ConventionContenu(dossier_id=dossier.id, kind=kind, signataires=rows,
+                                updated_at=datetime.combine(day, time(9)))
+    if kind == "cadre":
+        noms = ", ".join(c.nom for c in dossier.communes)
+        contenu.synthese_diagnostic = (
+            f"Le diagnostic partagé de {noms} fait ressortir {rng.choice(ENJEUX)} et {rng.choice(ENJEUX)}.\n"
+            "Le territoire garde des atouts\u00a0: un patrimoine bâti de qualité, des équipements structurants "
+            "et un tissu associatif actif.")
+        contenu.strategie = ("Axe 1 — Habiter le centre\u00a0: réhabiliter les logements vacants.\n"
+                             "Axe 2 — Commercer et se rencontrer\u00a0: conforter les commerces et les espaces publics.\n"
+                             "Axe 3 — Se déplacer autrement\u00a0: relier le centre aux quartiers et aux gares.")
+        contenu.perimetre_ort = "Les centres-villes et centres-bourgs des communes bénéficiaires, délimités sur les plans annexés."
+        contenu.secteurs = [SecteurIntervention(commune_insee=c.insee, description=f"Centre ancien de {c.nom} et ses abords")
+                            for c in dossier.communes]
+    db.session.add(contenu)
