@@ -1,6 +1,6 @@
 """Administration pages: every view is for admins only, loads, calls one service, commits once."""
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint, abort, flash, redirect, render_template, request, url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
 from app.core.access import require_role
 from app.core.db import db
+from app.core.pagination import paginate
 from app.core.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -56,7 +57,7 @@ def users():
     filters = UserFilterForm(request.args)
     args = request.args
     stmt = services.users_query(args.get("q", ""), args.get("role", ""), args.get("statut", ""))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+    page = paginate(stmt)
     return render_template("admin/users.html", page=page, filters=filters)
 
 
