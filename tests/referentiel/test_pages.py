@@ -19,7 +19,7 @@ def test_pages_need_a_login(client):
 
 def test_search_communes_by_name_ignores_case_and_accents(referentiel, client, login_as):
     login_as(factories.user())
-    for q in ("saint-etienne", "SAINT ÉTIENNE", "Saint Étienne"):
+    for q in ("saint-etienne", "SAINT ÉTIENNE", "Saint Étienne", "ST ETIENNE", "St-Étienne"):
         html = client.get("/communes", query_string={"q": q}).get_data(as_text=True)
         rows = _rows(html)
         assert rows[0] == "Saint-Étienne", q  # the exact name first
@@ -152,3 +152,10 @@ def test_detail_pages_use_a_bounded_number_of_queries(client, login_as, count_qu
         _queries(client, count_queries, f"/epci/{large.siren}") <= 8
     commune = small_dossiers[0].communes[0]
     assert _queries(client, count_queries, f"/communes/{commune.insee}") <= 8
+
+
+def test_search_epci_spells_out_abbreviations_on_both_sides(referentiel, client, login_as):
+    login_as(factories.user())
+    for q in ("saint gildas", "ST-GILDAS", "Pontchateau st gildas"):
+        html = client.get("/epci", query_string={"q": q}).get_data(as_text=True)
+        assert _rows(html) == ["CC du Pays de Pontchâteau St-Gildas-des-Bois"], q
