@@ -18,7 +18,7 @@ def navigation() -> list[dict]:
         items.append(("instruction.workspace", "Instruction", None))
     items.append(("territoires.communes", "Communes", None))
     items.append(("territoires.epcis", "Intercommunalités", None))
-    items.append(("help.parcours", "Aide", None))
+    items.append(("help.index", "Aide", None))
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.users", "Utilisateurs", None))
     entries = []

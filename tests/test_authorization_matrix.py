@@ -162,6 +162,8 @@ RULES: dict[str, Rule] = {
         lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}/actions/deposer", porteurs_only
     ),
     "instruction.workspace": Rule(lambda w: "/instruction", prefecture_only),
+    "help.index": Rule(lambda w: "/aide", logged_in),
+    "help.guide": Rule(lambda w: "/aide/guides/prefecture", logged_in),
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
     "help.diagram": Rule(lambda w: "/aide/parcours/dossier.svg", logged_in),
     "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),
