@@ -4,7 +4,7 @@ A grant is never deleted: revoking it stamps who and when, so the page of a user
 the whole story of their rights.
 """
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.admin.scopes import FieldError, resolve_scope
 from app.auth.accounts import queue_invitation
@@ -44,7 +44,10 @@ def users_query(q: str = "", role: str = "", statut: str = ""):
         stmt = stmt.where(User.active.is_(True), User.password_hash.is_(None))
     elif statut == "desactive":
         stmt = stmt.where(User.active.is_(False))
-    return stmt.options(selectinload(User.grants)).order_by(func.lower(User.nom), User.id)
+    # Each grant's scope is named in the list: loaded with the grants, in the same query.
+    scopes = (joinedload(RoleGrant.commune), joinedload(RoleGrant.epci), joinedload(RoleGrant.dossier),
+              joinedload(RoleGrant.departement), joinedload(RoleGrant.region))
+    return stmt.options(selectinload(User.grants).options(*scopes)).order_by(func.lower(User.nom), User.id)
 
 
 def _new_grant(user: User, admin: User, role: Role, scope: dict) -> RoleGrant:

@@ -35,7 +35,12 @@ def load_user(token: str):
     return user
 
 
-def safe_next(target: str | None) -> str:
+def home_url(user) -> str:
+    """Where a user starts: the dossiers, or the users list for an admin and nothing else."""
+    return url_for("admin.users") if user.administers_only else url_for("dossiers.index")
+
+
+def safe_next(target: str | None, user) -> str:
     """Only local paths: the login page must not become an open redirect.
 
     Browsers read a backslash as a slash ("/\\evil.example" goes to evil.example) and drop
@@ -45,14 +50,14 @@ def safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
-    return url_for("dossiers.index")
+    return home_url(user)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dossiers.index"))
+        return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -64,7 +69,7 @@ def login():
             db.session.commit()
             login_user(user)
             flash(f"Bienvenue, {user.nom}.", "success")
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), user))
     return render_template("auth/login.html", form=form)
 
 
@@ -145,7 +150,7 @@ def accept_invitation(token):
             db.session.commit()
             login_user(user)
             flash(f"Bienvenue sur Jalons, {user.nom}. Votre mot de passe est enregistré.", "success")
-            return redirect(url_for("dossiers.index"))
+            return redirect(home_url(user))
     return render_template("auth/accept_invitation.html", form=form, user=user)
 
 
@@ -164,5 +169,5 @@ def change_password():
             login_user(user)  # the session version changed: this session carries the new one
             flash("Votre mot de passe est modifié. Vos sessions ouvertes ailleurs sont fermées.",
                   "success")
-            return redirect(url_for("dossiers.index"))
+            return redirect(home_url(user))
     return render_template("auth/change_password.html", form=form)

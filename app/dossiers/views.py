@@ -1,5 +1,5 @@
 """Home ("Mes dossiers"), the dossier page and its lifecycle actions."""
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,6 +21,8 @@ bp = Blueprint("dossiers", __name__)
 
 @bp.route("/")
 def index():
+    if current_user.administers_only:
+        return redirect(url_for("admin.users"))  # no dossier to list: their home is the users
     args = request.args
     today = today_in_paris()
     stmt = search_dossiers(

@@ -161,6 +161,6 @@ def test_the_user_page_shows_the_grants_with_who_and_when(client, admin, target)
     db.session.commit()
     grant(client, target, role="prefecture", departement_code="z17")
     page = text(client.get(f"/admin/utilisateurs/{target.id}"))
-    assert "Département : Charente-Maritime (Z17)" in page and "par Alice Admin" in page
+    assert "Département\u00a0: Charente-Maritime (Z17)" in page and "par Alice Admin" in page
     assert db.session.scalar(select(func.count(RoleGrant.id)).where(
         RoleGrant.user_id == target.id, RoleGrant.departement_code == dep.code)) == 1

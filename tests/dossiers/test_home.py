@@ -41,7 +41,7 @@ def test_home_paginates(client, login_as, app):
 
 def test_home_without_scope_shows_an_empty_state(client, login_as):
     factories.dossier()
-    login_as(Role.ADMIN)
+    login_as(Role.PREFECTURE, departement_code=factories.departement().code)
     page = client.get("/").get_data(as_text=True)
     assert "Aucun dossier dans votre périmètre" in page
 
