@@ -174,6 +174,7 @@ RULES: dict[str, Rule] = {
     "admin.users": Rule(lambda w: "/admin/utilisateurs", admin_only),
     "admin.user": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}", admin_only),
     "admin.invite": Rule(lambda w: "/admin/utilisateurs/inviter", admin_only),
+    "admin.scope_options": Rule(lambda w: f"/admin/perimetres/communes?q={w.commune.nom}", admin_only),
     "admin.resend_invitation": Rule(
         lambda w: f"/admin/utilisateurs/{w.admin_target.id}/invitation", admin_only, "POST"
     ),

@@ -13,7 +13,7 @@ from app.auth.roles import Role
 from app.auth.services import find_user, normalize_email
 from app.core.db import db
 from app.core.errors import DomainError
-from app.core.formatting import datetime_fr, utcnow
+from app.core.formatting import datetime_fr, de, utcnow
 from app.core.outbox import OutboxMessage
 
 STATUTS = {
@@ -86,7 +86,7 @@ def grant_role(user: User, admin: User, role: Role, **scope_fields) -> RoleGrant
         ))
     )
     if duplicate:
-        raise DomainError(f"{user} a déjà le rôle « {role.label} » sur ce périmètre.")
+        raise DomainError(f"{user} a déjà le rôle «\u00a0{role.label}\u00a0» sur ce périmètre.")
     grant = _new_grant(user, admin, role, scope)
     db.session.flush()
     return grant
@@ -106,7 +106,7 @@ def revoke_grant(grant: RoleGrant, admin: User) -> None:
         if admin_grants <= 1:
             # Otherwise an admin could lock themselves (and maybe everyone) out of this page.
             raise DomainError(
-                "Vous ne pouvez pas retirer votre propre rôle d'administrateur : "
+                "Vous ne pouvez pas retirer votre propre rôle d'administrateur\u00a0: "
                 "demandez-le à un autre administrateur."
             )
     grant.revoked_at = utcnow()
@@ -118,7 +118,7 @@ def set_active(user: User, admin: User, active: bool) -> None:
     if not active and user.id == admin.id:
         raise DomainError("Vous ne pouvez pas désactiver votre propre compte.")
     if user.active == active:
-        raise DomainError(f"Le compte de {user} est déjà {'actif' if active else 'désactivé'}.")
+        raise DomainError(f"Le compte {de(user)} est déjà {'actif' if active else 'désactivé'}.")
     user.active = active
     if not active:
         # Open sessions and e-mailed links die now, and stay dead after a reactivation.

@@ -13,7 +13,7 @@ from app.auth.passwords import check_policy
 from app.auth.services import find_user
 from app.core.db import db
 from app.core.errors import DomainError
-from app.core.formatting import utcnow
+from app.core.formatting import de, utcnow
 from app.core.outbox import OutboxMessage, queue_mail
 
 RESET_SUBJECT = "Jalons : réinitialisation de votre mot de passe"
@@ -80,7 +80,7 @@ def queue_invitation(user: User, inviter: User) -> OutboxMessage:
     if not user.invitation_pending:
         raise DomainError(f"{user} a déjà choisi son mot de passe : son invitation est acceptée.")
     if not user.active:
-        raise DomainError(f"Le compte de {user} est désactivé : réactivez-le avant de l'inviter.")
+        raise DomainError(f"Le compte {de(user)} est désactivé : réactivez-le avant de l'inviter.")
     token = tokens.make_token(user, tokens.INVITATION)
     return queue_mail(
         user.email,

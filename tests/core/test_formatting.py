@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.core.formatting import date_fr, datetime_fr, money_fr, number_fr, plural_fr
+from app.core.formatting import date_fr, datetime_fr, de, money_fr, number_fr, plural_fr
 
 NNBSP, NBSP = "\u202f", "\xa0"
 
@@ -34,3 +34,11 @@ def test_plural_fr_keeps_the_singular_for_zero_and_one():
     assert plural_fr(1500, "page") == "1\u202f500\u00a0pages"
     assert plural_fr(3, "mois", "mois") == "3\u00a0mois"
     assert plural_fr(None, "jour") == "—"
+
+
+def test_de_elides_before_a_vowel_or_a_mute_h():
+    assert de("Agent 5") == "d'Agent 5"
+    assert de("Émilie Durand") == "d'Émilie Durand"
+    assert de("hélène") == "d'hélène"
+    assert de("Bernard") == "de Bernard"
+    assert de("Yannick") == "de Yannick"
