@@ -162,6 +162,9 @@ RULES: dict[str, Rule] = {
         lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}/actions/deposer", porteurs_only
     ),
     "instruction.workspace": Rule(lambda w: "/instruction", prefecture_only),
+    "legal.accessibilite": Rule(lambda w: "/accessibilite", public),
+    "legal.mentions_legales": Rule(lambda w: "/mentions-legales", public),
+    "legal.donnees_personnelles": Rule(lambda w: "/donnees-personnelles", public),
     "help.index": Rule(lambda w: "/aide", logged_in),
     "help.guide": Rule(lambda w: "/aide/guides/prefecture", logged_in),
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
