@@ -16,6 +16,13 @@ TOO_MANY = (
 )
 
 
+def demo_accounts() -> list[User]:
+    """The demo accounts the login page offers while demo mode is on (`flask demo seed`)."""
+    return db.session.scalars(
+        select(User).where(User.demo.is_(True), User.active.is_(True)).order_by(User.id)
+    ).all()
+
+
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
 

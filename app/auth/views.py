@@ -70,7 +70,9 @@ def login():
             login_user(user)
             flash(f"Bienvenue, {user.nom}.", "success")
             return redirect(safe_next(request.args.get("next"), user))
-    return render_template("auth/login.html", form=form)
+    demo = services.demo_accounts() if current_app.config["DEMO_MODE"] else []
+    return render_template("auth/login.html", form=form, demo_accounts=demo,
+                           demo_password=current_app.config["DEMO_PASSWORD"])
 
 
 @bp.route("/deconnexion", methods=["POST"])
