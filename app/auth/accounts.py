@@ -16,8 +16,8 @@ from app.core.errors import DomainError
 from app.core.formatting import de, utcnow
 from app.core.outbox import OutboxMessage, queue_mail
 
-RESET_SUBJECT = "Jalons : réinitialisation de votre mot de passe"
-INVITATION_SUBJECT = "Jalons : vous êtes invité à rejoindre le suivi Petites villes de demain"
+RESET_SUBJECT = "Jalons\u00a0: réinitialisation de votre mot de passe"
+INVITATION_SUBJECT = "Jalons\u00a0: vous êtes invité à rejoindre le suivi Petites villes de demain"
 # A form anyone can post to must not become a way to flood someone's mailbox.
 MAX_RESET_MAILS_PER_HOUR = 3
 
@@ -78,9 +78,9 @@ def reset_password(token: str, password: str, ip: str) -> User:
 
 def queue_invitation(user: User, inviter: User) -> OutboxMessage:
     if not user.invitation_pending:
-        raise DomainError(f"{user} a déjà choisi son mot de passe : son invitation est acceptée.")
+        raise DomainError(f"{user} a déjà choisi son mot de passe\u00a0: son invitation est acceptée.")
     if not user.active:
-        raise DomainError(f"Le compte {de(user)} est désactivé : réactivez-le avant de l'inviter.")
+        raise DomainError(f"Le compte {de(user)} est désactivé\u00a0: réactivez-le avant de l'inviter.")
     token = tokens.make_token(user, tokens.INVITATION)
     return queue_mail(
         user.email,

@@ -12,7 +12,7 @@ from app.core.formatting import utcnow
 BAD_CREDENTIALS = "Adresse électronique ou mot de passe incorrect."
 TOO_MANY = (
     "Trop de tentatives de connexion échouées. Réessayez dans 15 minutes, "
-    "ou utilisez « Mot de passe oublié »."
+    "ou utilisez «\u00a0Mot de passe oublié\u00a0»."
 )
 
 

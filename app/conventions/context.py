@@ -71,7 +71,7 @@ def chefs_de_projet(dossier: Dossier) -> list[str]:
 
 def convention_context(dossier: Dossier, kind: str, today: date | None = None) -> dict:
     if kind not in KINDS:
-        raise ValueError(f"Type de convention inconnu : {kind}")
+        raise ValueError(f"Type de convention inconnu\u00a0: {kind}")
     communes = dossier.communes
     departement = dossier.departement
     epci = dossier.epci

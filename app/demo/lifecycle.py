@@ -167,7 +167,7 @@ COMPLEMENTS = [
 PROLONGATIONS = [
     "Recrutement tardif du chef de projet.",
     "Fusion de communes en cours.",
-    "Élections municipales : nouvelle équipe à installer.",
+    "Élections municipales\u00a0: nouvelle équipe à installer.",
     "Étude préalable à l'OPAH-RU en cours.",
 ]
 

@@ -31,7 +31,7 @@ class UploadForm(Form):
         "Collectivité qui a délibéré", description="Pour une délibération seulement", default="",
     )
     titre = StringField(
-        "Titre", description="Facultatif : par défaut, le type du document",
+        "Titre", description="Facultatif\u00a0: par défaut, le type du document",
         validators=[Length(max=300, message="Le titre ne doit pas dépasser 300 caractères.")],
     )
     fichier = _file_field()

@@ -32,7 +32,7 @@ def test_search_communes_by_insee_code(referentiel, client, login_as):
     login_as(factories.user())
     html = client.get("/communes", query_string={"q": "78003"}).get_data(as_text=True)
     assert _rows(html) == ["Ablis"]
-    assert "Communes correspondant à « 78003 » (1)" in html
+    assert "Communes correspondant à «\u00a078003\u00a0» (1)" in html
     html = client.get("/communes", query_string={"q": "2a004"}).get_data(as_text=True)
     assert _rows(html) == ["Ajaccio"]
 
@@ -45,7 +45,7 @@ def test_communes_list_is_paginated_with_an_empty_state(referentiel, client, log
     second = client.get("/communes", query_string={"page": 2}).get_data(as_text=True)
     assert set(_rows(second)).isdisjoint(_rows(html))
     html = client.get("/communes", query_string={"q": "xyzzy-introuvable"}).get_data(as_text=True)
-    assert "Aucune commune ne correspond à « xyzzy-introuvable »" in html
+    assert "Aucune commune ne correspond à «\u00a0xyzzy-introuvable\u00a0»" in html
     assert "<table" not in html
 
 
