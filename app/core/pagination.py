@@ -38,11 +38,10 @@ def paginate(stmt, per_page: int | None = None):
         page = 1
     result = db.paginate(stmt, page=min(page, MAX_PAGE), per_page=per_page, error_out=False)
     if page > max(result.pages, 1):
-        if result.pages:
-            flash(
-                f"Cette page n'existe pas\u00a0: la liste compte {plural_fr(result.pages, 'page')}. "
-                "Voici la dernière.",
-                "info",
-            )
+        if result.pages == 1:
+            flash("Cette page n'existe pas\u00a0: la liste tient sur une seule page.", "info")
+        elif result.pages:
+            flash(f"Cette page n'existe pas\u00a0: la liste compte {plural_fr(result.pages, 'page')}, "
+                  "voici la dernière.", "info")
         result = db.paginate(stmt, page=max(result.pages, 1), per_page=per_page, error_out=False)
     return result

@@ -53,7 +53,7 @@ def test_a_page_past_the_end_shows_the_last_page_and_says_so(app, client, login_
         assert response.status_code == 200, url
         assert last_row in html, url
         assert "page 3 sur 3" in html, url
-        assert "Cette page n'existe pas\u00a0: la liste compte 3\u00a0pages. Voici la dernière." in html
+        assert "Cette page n'existe pas\u00a0: la liste compte 3\u00a0pages, voici la dernière." in html
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "-99999999999999999999", "abc", "1e9"])
@@ -75,6 +75,14 @@ def test_a_valid_page_says_nothing_and_an_empty_list_stays_empty(app, client, lo
     assert "page 2 sur 3" in html and "n'existe pas" not in html
     html = _text(client.get("/communes?q=introuvable&page=5"))
     assert "Aucune commune ne correspond" in html and "n'existe pas" not in html
+
+
+def test_a_list_of_one_page_says_so(client, login_as):
+    login_as(factories.user())
+    factories.epci(nom="Zseule")
+    html = _text(client.get("/epci?q=zseule&page=2"))
+    assert "Cette page n'existe pas\u00a0: la liste tient sur une seule page." in html
+    assert "Zseule" in html
 
 
 def test_the_message_is_shown_once(app, client, login_as):
