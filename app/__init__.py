@@ -22,6 +22,7 @@ from app.extensions import csrf, db, login_manager, migrate
 from app.help.views import bp as help_bp
 from app.historique.audit import audit_cli
 from app.instruction.views import bp as instruction_bp
+from app.legal.views import bp as legal_bp
 from app.navigation import register_context
 from app.notifications import subscribers as notifications
 from app.notifications.commands import alerts_cli, digest_cli
@@ -32,7 +33,7 @@ from app.referentiel.commands import referentiel_cli
 from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
-              territoires_bp, help_bp, conventions_bp, notifications_bp, settings_bp)
+              territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli)
 
 

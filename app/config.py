@@ -11,6 +11,8 @@ ENV_SETTINGS = (
     "JALONS_ENV", "DEMO_MODE", "SERVER_NAME", "PREFERRED_URL_SCHEME",
     "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "BASE_URL", "TRUSTED_HOSTS", "TRUSTED_PROXIES",
     "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS", "AUDIT_KEYS", "AUDIT_KEY_ID",
+    "OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_CONTACT", "PUBLICATION_DIRECTOR",
+    "HOSTING_PROVIDER", "DPO_CONTACT",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
@@ -76,6 +78,13 @@ class Defaults:
     # database; AUDIT_KEY_ID names the one new rows are signed with (the others still verify).
     AUDIT_KEYS = None
     AUDIT_KEY_ID = None
+    # Who runs this Jalons, for the legal pages (app/legal/): unset ones show "à compléter".
+    OPERATOR_NAME = "Agence nationale de la cohésion des territoires (ANCT)"
+    OPERATOR_ADDRESS = None
+    OPERATOR_CONTACT = None  # an address for questions, accessibility and personal data requests
+    PUBLICATION_DIRECTOR = None
+    HOSTING_PROVIDER = None  # name and address of the host
+    DPO_CONTACT = None  # the data protection officer (délégué à la protection des données)
 
 
 def _coerce(name, value):

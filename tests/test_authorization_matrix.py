@@ -233,6 +233,11 @@ RULES: dict[str, Rule] = {
         lambda w: f"/dossiers/{w.dossier.id}/avenants/{avenant_of(w)}/actions/deposer", porteurs_only
     ),
     "instruction.workspace": Rule(lambda w: "/instruction", prefecture_only),
+    "legal.accessibilite": Rule(lambda w: "/accessibilite", public),
+    "legal.mentions_legales": Rule(lambda w: "/mentions-legales", public),
+    "legal.donnees_personnelles": Rule(lambda w: "/donnees-personnelles", public),
+    "help.index": Rule(lambda w: "/aide", logged_in),
+    "help.guide": Rule(lambda w: "/aide/guides/prefecture", logged_in),
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),
     "help.diagram": Rule(lambda w: "/aide/parcours/dossier.svg", logged_in),
     "conventions.preview": Rule(lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion.pdf", in_dossier_scope),
@@ -252,6 +257,7 @@ RULES: dict[str, Rule] = {
     "parametres.edit": Rule(lambda w: "/parametres", anct_only),
     "admin.user": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}", admin_only),
     "admin.invite": Rule(lambda w: "/admin/utilisateurs/inviter", admin_only),
+    "admin.scope_options": Rule(lambda w: f"/admin/perimetres/communes?q={w.commune.nom}", admin_only),
     "admin.resend_invitation": Rule(
         lambda w: f"/admin/utilisateurs/{w.admin_target.id}/invitation", admin_only, "POST"
     ),

@@ -3,6 +3,7 @@ from wtforms import EmailField, SearchField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
+from app.admin.scopes import FIELDS_OF_ROLE
 from app.admin.services import STATUTS
 from app.auth.roles import PARTENAIRE_ORGANISATIONS, Role
 from app.core.forms import Form
@@ -12,9 +13,18 @@ SCOPE_FIELDS = (
 )
 
 ROLE_CHOICES = [SelectChoice(r.value, r.label) for r in Role]
-# Only a guard against pasted novels: the format of a code is the service's business, and a
-# field the chosen role does not use must not block the form.
-SHORT = Length(max=50, message="50 caractères au plus.")
+# Only a guard against pasted novels: the format of a scope is the service's business, and a
+# field the chosen role does not use must not block the form. A picked choice is
+# "Name (code)", and dossier names list their communes: room for that.
+SCOPE_LENGTH = Length(max=400, message="400 caractères au plus.")
+# Typing offers choices (the page's script); without it, the browser's own completion
+# must not get in the way of codes.
+PICKER = {"autocomplete": "off", "spellcheck": "false"}
+
+
+def roles_of_field(name: str) -> str:
+    """The roles (values, space-separated) whose scope uses the form field `name`."""
+    return " ".join(role.value for role, fields in FIELDS_OF_ROLE.items() if name in fields)
 
 
 class UserFilterForm(Form):
@@ -31,8 +41,8 @@ class UserFilterForm(Form):
 
 
 class ScopeForm(Form):
-    """A role and its scope. Every scope field is shown (no script needed); the role says
-    which one counts, and the hints tell the admin which to fill."""
+    """A role and its scope. Every scope field is in the page (it works without a script); the
+    script shows only those of the chosen role, and the hints say which role each is for."""
 
     role = SelectField(
         "Rôle",
@@ -41,21 +51,24 @@ class ScopeForm(Form):
         validators=[DataRequired("Choisissez un rôle.")],
     )
     commune_insee = StringField(
-        "Code INSEE de la commune", description="Rôle Commune. Exemple : 17197",
-        validators=[SHORT],
+        "Commune",
+        description="Rôle Commune. Le nom ou le code INSEE, par exemple\u00a0: Jonzac (17197)",
+        validators=[SCOPE_LENGTH], render_kw=PICKER,
     )
     epci_siren = StringField(
-        "Numéro SIREN de l'intercommunalité", description="Rôle EPCI. 9 chiffres, exemple : 241700624",
-        validators=[SHORT],
+        "Intercommunalité (EPCI)",
+        description="Rôle EPCI. Le nom ou le numéro SIREN, par exemple\u00a0: CC de la Haute-Saintonge (200041523)",
+        validators=[SCOPE_LENGTH], render_kw=PICKER,
     )
     dossier = StringField(
-        "Dossier : numéro ou référence", description="Rôle Chef de projet. Exemple : pvd-75-17-4",
-        validators=[SHORT],
+        "Dossier",
+        description="Rôle Chef de projet. Une commune du dossier, sa référence ou son numéro, par exemple\u00a0: pvd-75-17-4",
+        validators=[SCOPE_LENGTH], render_kw=PICKER,
     )
     departement_code = StringField(
-        "Code du département",
-        description="Rôle Préfecture, ou Partenaire départemental. Exemple : 17 ou 2A",
-        validators=[SHORT],
+        "Département",
+        description="Rôle Préfecture, ou Partenaire départemental. Le nom ou le code, par exemple\u00a0: Charente-Maritime (17)",
+        validators=[SCOPE_LENGTH], render_kw=PICKER,
     )
     organisation = SelectField(
         "Organisation du partenaire",
@@ -64,9 +77,9 @@ class ScopeForm(Form):
         description="Rôle Partenaire",
     )
     region_code = StringField(
-        "Code de la région",
-        description="Rôle Partenaire régional, à la place du département. Exemple : 75",
-        validators=[SHORT],
+        "Région",
+        description="Rôle Partenaire régional, à la place du département. Par exemple\u00a0: Nouvelle-Aquitaine (75)",
+        validators=[SCOPE_LENGTH], render_kw=PICKER,
     )
 
     @property

@@ -4,7 +4,7 @@ A grant is never deleted: revoking it stamps who and when, so the page of a user
 the whole story of their rights.
 """
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.admin.scopes import FieldError, resolve_scope
 from app.core.signals import role_granted
@@ -15,7 +15,7 @@ from app.auth.roles import Role
 from app.auth.services import find_user, normalize_email
 from app.core.db import db
 from app.core.errors import DomainError
-from app.core.formatting import datetime_fr, utcnow
+from app.core.formatting import datetime_fr, de, utcnow
 from app.core.outbox import OutboxMessage
 
 STATUTS = {
@@ -47,7 +47,10 @@ def users_query(q: str = "", role: str = "", statut: str = ""):
         stmt = stmt.where(User.active.is_(True), User.password_hash.is_(None))
     elif statut == "desactive":
         stmt = stmt.where(User.active.is_(False))
-    return stmt.options(selectinload(User.grants)).order_by(func.lower(User.nom), User.id)
+    # Each grant's scope is named in the list: loaded with the grants, in the same query.
+    scopes = (joinedload(RoleGrant.commune), joinedload(RoleGrant.epci), joinedload(RoleGrant.dossier),
+              joinedload(RoleGrant.departement), joinedload(RoleGrant.region))
+    return stmt.options(selectinload(User.grants).options(*scopes)).order_by(func.lower(User.nom), User.id)
 
 
 def _new_grant(user: User, admin: User, role: Role, scope: dict) -> RoleGrant:
@@ -86,7 +89,7 @@ def grant_role(user: User, admin: User, role: Role, **scope_fields) -> RoleGrant
         ))
     )
     if duplicate:
-        raise DomainError(f"{user} a déjà le rôle « {role.label} » sur ce périmètre.")
+        raise DomainError(f"{user} a déjà le rôle «\u00a0{role.label}\u00a0» sur ce périmètre.")
     grant = _new_grant(user, admin, role, scope)
     db.session.flush()
     role_granted.send("admin", grant=grant, by=admin)
@@ -107,7 +110,7 @@ def revoke_grant(grant: RoleGrant, admin: User) -> None:
         if admin_grants <= 1:
             # Otherwise an admin could lock themselves (and maybe everyone) out of this page.
             raise DomainError(
-                "Vous ne pouvez pas retirer votre propre rôle d'administrateur : "
+                "Vous ne pouvez pas retirer votre propre rôle d'administrateur\u00a0: "
                 "demandez-le à un autre administrateur."
             )
     grant.revoked_at = utcnow()
@@ -119,7 +122,7 @@ def set_active(user: User, admin: User, active: bool) -> None:
     if not active and user.id == admin.id:
         raise DomainError("Vous ne pouvez pas désactiver votre propre compte.")
     if user.active == active:
-        raise DomainError(f"Le compte de {user} est déjà {'actif' if active else 'désactivé'}.")
+        raise DomainError(f"Le compte {de(user)} est déjà {'actif' if active else 'désactivé'}.")
     user.active = active
     if not active:
         # Open sessions and e-mailed links die now, and stay dead after a reactivation.

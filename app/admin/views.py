@@ -1,19 +1,21 @@
 """Administration pages: every view is for admins only, loads, calls one service, commits once."""
 from flask import (
-    Blueprint, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.admin import services
-from app.admin.forms import ConfirmForm, InviteForm, ScopeForm, UserFilterForm
-from app.admin.scopes import FieldError
+from app.admin import pickers, services
+from app.admin.forms import ConfirmForm, InviteForm, ScopeForm, UserFilterForm, roles_of_field
+from app.admin.scopes import FieldError, scope_warning
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
 from app.core.access import require_role
 from app.core.db import db
 from app.core.errors import DomainError
+from app.core.formatting import de
+from app.core.pagination import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -24,6 +26,21 @@ def _form_error(form, error: DomainError) -> None:
         form[error.field].errors = [*form[error.field].errors, str(error)]
     else:
         form.form_errors.append(str(error))
+
+
+def _scope_form_page(template: str, **context):
+    """A page with the role form: the lists its pickers offer whole (départements, régions)."""
+    return render_template(
+        template, roles_of_field=roles_of_field, departement_choices=pickers.departement_choices(),
+        region_choices=pickers.region_choices(), **context,
+    )
+
+
+def _flash_granted(message: str, grant: RoleGrant) -> None:
+    flash(message, "success")
+    warning = scope_warning(grant)
+    if warning:
+        flash(warning, "warning")
 
 
 def _admin() -> User:
@@ -56,7 +73,7 @@ def users():
     filters = UserFilterForm(request.args)
     args = request.args
     stmt = services.users_query(args.get("q", ""), args.get("role", ""), args.get("statut", ""))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+    page = paginate(stmt)
     return render_template("admin/users.html", page=page, filters=filters)
 
 
@@ -79,9 +96,9 @@ def invite():
             _form_error(form, error)
         else:
             db.session.commit()
-            flash(f"Invitation envoyée à {invited.email}.", "success")
+            _flash_granted(f"Invitation envoyée à {invited.email}.", invited.grants[0])
             return redirect(url_for("admin.user", user_id=invited.id))
-    return render_template("admin/invite.html", form=form)
+    return _scope_form_page("admin/invite.html", form=form)
 
 
 @bp.route("/utilisateurs/<int:user_id>/invitation", methods=["POST"])
@@ -111,9 +128,19 @@ def grant_role(user_id):
             _form_error(form, error)
         else:
             db.session.commit()
-            flash(f"Rôle « {grant.role.label} » attribué à {user}.", "success")
+            _flash_granted(f"Rôle «\u00a0{grant.role.label}\u00a0» attribué à {user}.", grant)
             return redirect(url_for("admin.user", user_id=user_id))
-    return render_template("admin/grant.html", form=form, user=user)
+    return _scope_form_page("admin/grant.html", form=form, user=user)
+
+
+@bp.route("/perimetres/<kind>")
+@require_role(Role.ADMIN)
+def scope_options(kind):
+    """The choices of the role form's pickers for what the admin typed (`?q=`), as JSON."""
+    found = pickers.options(kind, request.args.get("q", ""))
+    if found is None:
+        abort(404)
+    return jsonify(options=found)
 
 
 @bp.route("/roles/<int:grant_id>/retirer", methods=["GET", "POST"])
@@ -133,7 +160,7 @@ def revoke_grant(grant_id):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Rôle « {grant.role.label} » retiré à {grant.user}.", "success")
+            flash(f"Rôle «\u00a0{grant.role.label}\u00a0» retiré à {grant.user}.", "success")
         return redirect(url_for("admin.user", user_id=grant.user_id))
     return render_template("admin/revoke.html", grant=grant, form=form)
 
@@ -147,7 +174,7 @@ def _set_active(user_id: int, active: bool):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(f"Le compte de {user} est {'réactivé' if active else 'désactivé'}.", "success")
+            flash(f"Le compte {de(user)} est {'réactivé' if active else 'désactivé'}.", "success")
     return redirect(url_for("admin.user", user_id=user_id))
 
 

@@ -13,13 +13,13 @@ from app.auth.passwords import check_policy
 from app.auth.services import find_user, normalize_email, refuse_if_locked
 from app.core.db import db
 from app.core.errors import DomainError
-from app.core.formatting import utcnow
+from app.core.formatting import de, utcnow
 from app.core.outbox import OutboxMessage, queue_mail
 from app.core.urls import external_url
 
-RESET_SUBJECT = "Jalons : réinitialisation de votre mot de passe"
+RESET_SUBJECT = "Jalons\u00a0: réinitialisation de votre mot de passe"
 RESET_TEMPLATE = "emails/password_reset.txt"
-INVITATION_SUBJECT = "Jalons : vous êtes invité à rejoindre le suivi Petites villes de demain"
+INVITATION_SUBJECT = "Jalons\u00a0: vous êtes invité à rejoindre le suivi Petites villes de demain"
 TOO_MANY_CURRENT = (
     "Trop de tentatives avec un mot de passe actuel incorrect. Réessayez dans {minutes} minutes."
 )
@@ -104,9 +104,9 @@ def reset_password(token: str, password: str, ip: str) -> User:
 
 def queue_invitation(user: User, inviter: User) -> OutboxMessage:
     if not user.invitation_pending:
-        raise DomainError(f"{user} a déjà choisi son mot de passe : son invitation est acceptée.")
+        raise DomainError(f"{user} a déjà choisi son mot de passe\u00a0: son invitation est acceptée.")
     if not user.active:
-        raise DomainError(f"Le compte de {user} est désactivé : réactivez-le avant de l'inviter.")
+        raise DomainError(f"Le compte {de(user)} est désactivé\u00a0: réactivez-le avant de l'inviter.")
     token = tokens.make_token(user, tokens.INVITATION)
     return queue_mail(
         user.email,

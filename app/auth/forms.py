@@ -15,7 +15,7 @@ class LoginForm(Form):
         "Adresse électronique",
         validators=[DataRequired("Saisissez votre adresse électronique."),
                     Email("Saisissez une adresse électronique valide, par exemple nom@commune.fr.")],
-        description="Format attendu : nom@domaine.fr",
+        description="Format attendu\u00a0: nom@domaine.fr",
         filters=[strip],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
@@ -31,7 +31,7 @@ class ForgotPasswordForm(Form):
         "Adresse électronique de votre compte",
         validators=[DataRequired("Saisissez votre adresse électronique."),
                     Email("Saisissez une adresse électronique valide, par exemple nom@commune.fr.")],
-        description="Format attendu : nom@domaine.fr",
+        description="Format attendu\u00a0: nom@domaine.fr",
         filters=[strip],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )

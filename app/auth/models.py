@@ -78,6 +78,12 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.has_role(Role.ADMIN)
 
+    @property
+    def administers_only(self) -> bool:
+        """An operator with no role in the programme: no dossier to list, the users list is
+        their home page. An admin who is also, say, a préfecture keeps the dossiers."""
+        return self.roles == {Role.ADMIN}
+
     def __str__(self):
         return self.nom or self.email
 
@@ -126,20 +132,35 @@ class RoleGrant(db.Model):
     dossier = relationship("Dossier")
 
     @property
+    def scope_name(self) -> str | None:
+        """Where the grant applies, in words; None for the national roles."""
+        if self.role == Role.COMMUNE:
+            return str(self.commune)
+        if self.role == Role.EPCI:
+            return f"{self.epci} ({self.epci_siren})"
+        if self.role == Role.CHEF_DE_PROJET:
+            return f"{self.dossier} ({self.dossier.reference})" if self.dossier else None
+        if self.role == Role.PREFECTURE:
+            return str(self.departement)
+        if self.role == Role.PARTENAIRE:
+            where = self.departement or (f"{self.region} ({self.region_code})" if self.region else None)
+            return f"{self.organisation}, {where}"
+        return None
+
+    @property
     def scope_label(self) -> str:
         """What the grant covers, in words, for the admin pages."""
-        if self.role == Role.COMMUNE:
-            return f"Commune : {self.commune}"
-        if self.role == Role.EPCI:
-            return f"EPCI : {self.epci}"
-        if self.role == Role.CHEF_DE_PROJET:
-            return f"Dossier : {self.dossier}"
-        if self.role == Role.PREFECTURE:
-            return f"Département : {self.departement}"
-        if self.role == Role.PARTENAIRE:
-            where = self.departement or self.region
-            return f"{self.organisation} — {where}"
-        return "National"
+        kind = {Role.COMMUNE: "Commune", Role.EPCI: "EPCI", Role.CHEF_DE_PROJET: "Dossier",
+                Role.PREFECTURE: "Département"}.get(self.role)
+        if self.scope_name is None:
+            return "National"
+        return f"{kind}\u00a0: {self.scope_name}" if kind else self.scope_name
+
+    @property
+    def label(self) -> str:
+        """The role and its scope: « Préfecture — Charente-Maritime (17) »."""
+        scope = self.scope_name
+        return f"{self.role.label} — {scope}" if scope else self.role.label
 
 
 class UserSession(db.Model):

@@ -13,8 +13,15 @@ from app.core.formatting import utcnow
 BAD_CREDENTIALS = "Adresse électronique ou mot de passe incorrect."
 TOO_MANY = (
     "Trop de tentatives de connexion échouées. Réessayez dans 15 minutes, "
-    "ou utilisez « Mot de passe oublié »."
+    "ou utilisez «\u00a0Mot de passe oublié\u00a0»."
 )
+
+
+def demo_accounts() -> list[User]:
+    """The demo accounts the login page offers while demo mode is on (`flask demo seed`)."""
+    return db.session.scalars(
+        select(User).where(User.demo.is_(True), User.active.is_(True)).order_by(User.id)
+    ).all()
 
 
 def normalize_email(email: str) -> str:

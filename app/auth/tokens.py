@@ -49,7 +49,7 @@ INVITATION = Purpose(
     ),
     invalid=(
         "Cette invitation n'est pas valide ou a déjà été acceptée. Si vous avez déjà choisi "
-        "votre mot de passe, connectez-vous ; sinon demandez une nouvelle invitation."
+        "votre mot de passe, connectez-vous\u00a0; sinon demandez une nouvelle invitation."
     ),
 )
 

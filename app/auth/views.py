@@ -15,7 +15,12 @@ from app.core.errors import DomainError
 bp = Blueprint("auth", __name__)
 
 
-def safe_next(target: str | None) -> str:
+def home_url(user) -> str:
+    """Where a user starts: the dossiers, or the users list for an admin and nothing else."""
+    return url_for("admin.users") if user.administers_only else url_for("dossiers.index")
+
+
+def safe_next(target: str | None, user) -> str:
     """Only local paths: the login page must not become an open redirect.
 
     Browsers read a backslash as a slash ("/\\evil.example" goes to evil.example) and drop
@@ -25,14 +30,14 @@ def safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and not target.startswith("//"):
             return target
-    return url_for("dossiers.index")
+    return home_url(user)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("dossiers.index"))
+        return redirect(home_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -45,8 +50,10 @@ def login():
             db.session.commit()
             signin.sign_in(record)
             flash(f"Bienvenue, {record.user.nom}.", "success")
-            return redirect(safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            return redirect(safe_next(request.args.get("next"), record.user))
+    demo = services.demo_accounts() if current_app.config["DEMO_MODE"] else []
+    return render_template("auth/login.html", form=form, demo_accounts=demo,
+                           demo_password=current_app.config["DEMO_PASSWORD"])
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -163,7 +170,7 @@ def accept_invitation():
             db.session.commit()
             signin.sign_in(record)  # a new Flask session: the kept token goes with the old one
             flash(f"Bienvenue sur Jalons, {user.nom}. Votre mot de passe est enregistré.", "success")
-            return redirect(url_for("dossiers.index"))
+            return redirect(home_url(user))
     return render_template("auth/accept_invitation.html", form=form, user=user)
 
 
@@ -184,5 +191,5 @@ def change_password():
             signin.sign_in(record)  # every session ended: this browser gets a new one
             flash("Votre mot de passe est modifié. Vos sessions ouvertes ailleurs sont fermées.",
                   "success")
-            return redirect(url_for("dossiers.index"))
+            return redirect(home_url(user))
     return render_template("auth/change_password.html", form=form)

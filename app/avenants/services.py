@@ -25,7 +25,7 @@ def create_avenant(dossier, objet: str, user, *, at: datetime | None = None) -> 
     if not dossier.can_propose_avenant(user, roles):
         if not dossier.is_porteur(user, roles):
             raise DomainError("Seuls la commune, l'EPCI ou le chef de projet du dossier proposent un avenant.")
-        raise DomainError("Un avenant modifie une convention-cadre signée : ce dossier n'en a pas encore.")
+        raise DomainError("Un avenant modifie une convention-cadre signée\u00a0: ce dossier n'en a pas encore.")
     if not (objet or "").strip():
         raise DomainError("Indiquez l'objet de l'avenant.")
     numero = (db.session.scalar(select(func.max(Avenant.numero)).where(Avenant.dossier_id == dossier.id)) or 0) + 1

@@ -23,7 +23,7 @@ class AvenantForm(Form):
         "Objet de l'avenant",
         validators=[DataRequired("Indiquez l'objet de l'avenant."),
                     Length(max=4000, message="L'objet ne peut dépasser 4 000 caractères.")],
-        description="Ce que l'avenant change dans la convention-cadre : nouvelle fiche action, périmètre ORT…",
+        description="Ce que l'avenant change dans la convention-cadre\u00a0: nouvelle fiche action, périmètre ORT…",
     )
 
 

@@ -55,7 +55,7 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None,
                        signature: Signature | None = None) -> dict:
     """The template's context; `signature` None: a draft ("projet")."""
     if kind not in KINDS:
-        raise ValueError(f"Type de convention inconnu : {kind}")
+        raise ValueError(f"Type de convention inconnu\u00a0: {kind}")
     contenu = read(dossier, kind)
     departement = dossier.departement
     signed_on = signature.signed_on if signature else None

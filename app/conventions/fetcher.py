@@ -57,11 +57,11 @@ class StaticOnlyFetcher(URLFetcher):
     def _resolve(self, url: str) -> str:
         parts = urlsplit(url)
         if parts.scheme.lower() != SCHEME or parts.netloc or parts.query or parts.fragment:
-            raise FetchRefused(f"Ressource refusée dans un PDF : {url[:200]}")
+            raise FetchRefused(f"Ressource refusée dans un PDF\u00a0: {url[:200]}")
         relative = unquote(parts.path).lstrip("/")
         joined = safe_join(self.root, relative) if relative else None
         # safe_join stops "..", realpath stops a symbolic link that leads out of the folder.
         real = os.path.realpath(joined) if joined else None
         if real is None or os.path.commonpath([real, self.root]) != self.root or not os.path.isfile(real):
-            raise FetchRefused(f"Ressource refusée dans un PDF : {url[:200]}")
+            raise FetchRefused(f"Ressource refusée dans un PDF\u00a0: {url[:200]}")
         return real

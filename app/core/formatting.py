@@ -49,6 +49,24 @@ def number_fr(value: Decimal | float | int | None) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
+def plural_fr(count: int | None, singular: str, plural: str | None = None) -> str:
+    """« 0 jour », « 1 jour », « 2 jours »: in French the singular goes up to 1 (and -1)."""
+    if count is None:
+        return "—"
+    word = singular if abs(count) < 2 else (plural or singular + "s")
+    return f"{number_fr(count)}\u00a0{word}"
+
+
+_ELIDED = tuple("aeiouhàâäéèêëîïôöùûüœæ")
+
+
+def de(name) -> str:
+    """« de Bernard », « d'Agent 5 », « d'Hélène »: the preposition, elided before a vowel or
+    a mute h (a name is no place for h aspiré guesses; y stays: « de Yannick »)."""
+    name = str(name)
+    return f"d'{name}" if name[:1].lower().startswith(_ELIDED) else f"de {name}"
+
+
 def today_in_paris() -> date:
     """The programme's "today": deadlines and business dates are days in Paris."""
     return datetime.now(PARIS).date()
@@ -61,5 +79,6 @@ def utcnow() -> datetime:
 
 def register(app):
     app.jinja_env.filters.update(
-        date_fr=date_fr, datetime_fr=datetime_fr, money_fr=money_fr, number_fr=number_fr
+        date_fr=date_fr, datetime_fr=datetime_fr, money_fr=money_fr, number_fr=number_fr,
+        plural_fr=plural_fr, de=de,
     )

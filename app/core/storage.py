@@ -43,7 +43,7 @@ class LocalStorage:
     def path(self, key: str) -> str:
         # The key comes from our database, but a malformed one must never reach the disk.
         if not isinstance(key, str) or not _KEY.fullmatch(key):
-            raise ValueError(f"Clé de stockage invalide : {key!r}")
+            raise ValueError(f"Clé de stockage invalide\u00a0: {key!r}")
         return os.path.join(self.root, key[:2], key)
 
     def save(self, data: bytes) -> str:

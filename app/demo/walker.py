@@ -26,15 +26,15 @@ COMPLEMENTS = [
 PROLONGATIONS = [
     "Recrutement tardif du chef de projet.",
     "Fusion de communes en cours.",
-    "Élections municipales : nouvelle équipe à installer.",
+    "Élections municipales : nouvelle équipe à installer.",
     "Étude préalable à l'OPAH-RU en cours.",
 ]
 OBJETS = [
-    "Ajout de la fiche action « Réhabilitation de la halle du marché ».",
+    "Ajout de la fiche action « Réhabilitation de la halle du marché ».",
     "Extension du périmètre ORT au quartier de la gare.",
     "Mise à jour de la maquette financière pluriannuelle.",
     "Intégration d'un volet OPAH-RU à la convention-cadre.",
-    "Ajout de la fiche action « Requalification des berges ».",
+    "Ajout de la fiche action « Requalification des berges ».",
 ]
 SORTIE = "La commune a décidé de quitter le programme (délibération du conseil municipal)."
 

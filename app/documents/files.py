@@ -78,7 +78,7 @@ def format_label(content_type: str) -> str:
 
 
 def accepted_formats_hint(max_bytes: int) -> str:
-    return f"Formats acceptés : {ACCEPTED}. Taille maximale : {taille_fr(max_bytes)}."
+    return f"Formats acceptés\u00a0: {ACCEPTED}. Taille maximale\u00a0: {taille_fr(max_bytes)}."
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -96,9 +96,9 @@ def inspect(source, filename: str | None, max_bytes: int) -> Upload:
         expected = " ou ".join(f".{ext}" for ext in extensions)
         raise FileRefused(
             f"Le contenu du fichier est au format {label}, mais son nom se termine par "
-            f"« .{extension} » : renommez-le en {expected} ou déposez le bon fichier."
+            f"«\u00a0.{extension}\u00a0»\u00a0: renommez-le en {expected} ou déposez le bon fichier."
             if extension else
-            f"Le nom du fichier n'a pas d'extension : le contenu est au format {label}, "
+            f"Le nom du fichier n'a pas d'extension\u00a0: le contenu est au format {label}, "
             f"renommez-le en {expected}."
         )
     if content_type == PDF:
@@ -128,17 +128,17 @@ def safe_filename(filename: str | None) -> str:
     """The name shown and offered at download. It never becomes a path on disk; still, a
     name with a path or control characters is a trick, not a file name: it is refused."""
     if filename is None or not filename.strip():
-        raise FileRefused("Le fichier n'a pas de nom : choisissez un fichier à déposer.")
+        raise FileRefused("Le fichier n'a pas de nom\u00a0: choisissez un fichier à déposer.")
     name = unicodedata.normalize("NFC", filename).strip()
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
         raise FileRefused(
-            "Le nom du fichier contient des caractères invisibles ou de contrôle : "
+            "Le nom du fichier contient des caractères invisibles ou de contrôle\u00a0: "
             "renommez-le avec des lettres, chiffres et tirets, puis recommencez."
         )
     if "/" in name or "\\" in name or name.startswith("."):
         raise FileRefused(
-            "Le nom du fichier ne doit contenir ni chemin (« / », « \\ », « .. ») ni commencer "
-            "par un point : renommez-le, par exemple « deliberation-2024.pdf », puis recommencez."
+            "Le nom du fichier ne doit contenir ni chemin («\u00a0/\u00a0», «\u00a0\\\u00a0», «\u00a0..\u00a0») ni commencer "
+            "par un point\u00a0: renommez-le, par exemple «\u00a0deliberation-2024.pdf\u00a0», puis recommencez."
         )
     name = _SPACES.sub(" ", _RESERVED.sub("_", name))
     if len(name) > MAX_NAME:
@@ -146,7 +146,7 @@ def safe_filename(filename: str | None) -> str:
         keep = MAX_NAME - len(dot + extension)
         name = (stem[:keep] + dot + extension) if dot and keep > 0 else name[:MAX_NAME]
     if not name.rsplit(".", 1)[0].strip(" _"):
-        raise FileRefused("Le nom du fichier ne contient aucun caractère utilisable : renommez-le.")
+        raise FileRefused("Le nom du fichier ne contient aucun caractère utilisable\u00a0: renommez-le.")
     return name
 
 
@@ -182,7 +182,7 @@ def _office_type(data: bytes) -> str | None:
         return None
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         raise FileRefused(
-            "Ce document contient des macros, qui ne sont pas acceptées : enregistrez-le "
+            "Ce document contient des macros, qui ne sont pas acceptées\u00a0: enregistrez-le "
             "sans macros (.docx ou .xlsx) ou en PDF, puis recommencez."
         )
     if any(name.startswith("word/") for name in names):

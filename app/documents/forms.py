@@ -88,7 +88,7 @@ class UploadForm(_DeliberationFields, Form):
     deliberation_date = _deliberation_date()
     deliberation_numero = _deliberation_numero()
     titre = StringField(
-        "Titre", description="Facultatif : par défaut, le type du document",
+        "Titre", description="Facultatif\u00a0: par défaut, le type du document",
         validators=[Length(max=300, message="Le titre ne doit pas dépasser 300 caractères.")],
     )
     fichier = _file_field()

@@ -41,13 +41,13 @@ def check_pdf(data: bytes) -> None:
     carry no active content."""
     unreadable = FileRefused(
         "Ce fichier PDF est illisible ou endommagé. Enregistrez-le à nouveau "
-        "(« Imprimer en PDF » ou « Exporter en PDF »), puis recommencez."
+        "(« Imprimer en PDF » ou « Exporter en PDF »), puis recommencez."
     )
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise FileRefused(
-                "Ce fichier PDF est protégé par un mot de passe : enregistrez-le sans "
+                "Ce fichier PDF est protégé par un mot de passe : enregistrez-le sans "
                 "protection, puis recommencez."
             )
         pages = len(reader.pages)
@@ -68,7 +68,7 @@ def refusal_message(found: list[str]) -> str:
     named = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " et " + found[-1]
     return (
         f"Ce PDF contient {named}\u00a0: ce contenu actif n'est pas accepté. Enregistrez-le "
-        "sans script ni pièce jointe (« Imprimer en PDF ») puis déposez-le à nouveau."
+        "sans script ni pièce jointe (« Imprimer en PDF ») puis déposez-le à nouveau."
     )
 
 
@@ -96,7 +96,7 @@ def active_content(reader: PdfReader) -> list[str]:
         if examined > MAX_CONTAINERS:
             raise FileRefused(
                 "Ce fichier PDF est trop complexe pour être vérifié\u00a0: enregistrez-le à "
-                "nouveau (« Imprimer en PDF »), puis recommencez."
+                "nouveau (« Imprimer en PDF »), puis recommencez."
             )
     return sorted(found)
 

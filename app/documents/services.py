@@ -165,7 +165,7 @@ def _check_place(dossier, type, etape, collectivite_code, avenant) -> None:
             raise DomainError("Indiquez la collectivité qui a pris cette délibération.")
         if collectivite_code not in dossier.signataires():
             raise DomainError(
-                "Cette collectivité ne fait pas partie du dossier : une délibération vient "
+                "Cette collectivité ne fait pas partie du dossier\u00a0: une délibération vient "
                 "d'une de ses communes ou de son intercommunalité."
             )
     elif collectivite_code:
@@ -174,7 +174,7 @@ def _check_place(dossier, type, etape, collectivite_code, avenant) -> None:
         if avenant is None or avenant.dossier_id != dossier.id:
             raise DomainError("Indiquez l'avenant du dossier auquel ce document se rapporte.")
     elif avenant is not None:
-        raise DomainError("Seuls les documents de l'étape « Avenant » sont rattachés à un avenant.")
+        raise DomainError("Seuls les documents de l'étape «\u00a0Avenant\u00a0» sont rattachés à un avenant.")
 
 
 def _default_title(dossier, type: DocumentType, collectivite_code: str | None) -> str:

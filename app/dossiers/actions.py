@@ -55,7 +55,7 @@ def action_page(dossier, subject, machine: runner.Machine, event: str, *, title:
             _undo()
             form.form_errors.append(str(refusal))
         else:
-            flash(f"« {title} » est enregistré.", "success")
+            flash(f"«\u00a0{title}\u00a0» est enregistré.", "success")
             return redirect(back)
     return render_template(
         "dossiers/action.html", dossier=dossier, event=event, label=title, form=form,

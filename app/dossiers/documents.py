@@ -136,7 +136,7 @@ def upload(dossier_id):
             _form_error(form, error)
         else:
             _commit(version)
-            flash(f"Document « {version.document.titre} » ajouté.", "success")
+            flash(f"Document «\u00a0{version.document.titre}\u00a0» ajouté.", "success")
             return redirect(url_for("documents.index", dossier_id=dossier.id))
     form.offer_types(dossier.can_attach_signed(current_user))
     return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint())
@@ -161,7 +161,7 @@ def new_version(dossier_id, document_id):
             _form_error(form, error)
         else:
             _commit(version)
-            flash(f"Version {version.numero} de « {document.titre} » ajoutée.", "success")
+            flash(f"Version {version.numero} de «\u00a0{document.titre}\u00a0» ajoutée.", "success")
             return redirect(url_for("documents.index", dossier_id=dossier.id))
     return render_template(
         "documents/version.html", dossier=dossier, document=document, form=form, hint=_hint()

@@ -49,7 +49,7 @@ STATUT_LABELS = {
     StatutEcheance.DANS_LES_DELAIS: "Dans les délais",
     StatutEcheance.MOINS_6_MOIS: "Échéance dans moins de 6 mois",
     StatutEcheance.MOINS_3_MOIS: "Échéance dans moins de 3 mois",
-    StatutEcheance.MOINS_1_MOIS: "Échéance dans moins d'1 mois",
+    StatutEcheance.MOINS_1_MOIS: "Échéance dans moins d'un mois",
     StatutEcheance.DEPASSEE: "Échéance dépassée",
     StatutEcheance.RESPECTEE: "Délai respecté",
     StatutEcheance.SIGNEE_HORS_DELAI: "Convention-cadre signée hors délai",

@@ -14,7 +14,7 @@ class ActionForm(Form):
     version = IntegerField(widget=HiddenField.widget, validators=[InputRequired()])
     reason = TextAreaField(
         "Motif",
-        validators=[DataRequired("Indiquez le motif : il sera conservé dans l'historique du dossier."),
+        validators=[DataRequired("Indiquez le motif\u00a0: il sera conservé dans l'historique du dossier."),
                     Length(max=4000, message="Le motif ne peut dépasser 4 000 caractères.")],
         description="Il sera visible dans l'historique du dossier par toutes les personnes qui le suivent.",
     )
@@ -23,7 +23,7 @@ class ActionForm(Form):
     signed_file = FileField(
         "Convention signée (PDF)",
         validators=[Optional()],
-        description="Le PDF de la convention portant toutes les signatures. Taille maximale : 20 Mo.",
+        description="Le PDF de la convention portant toutes les signatures. Taille maximale\u00a0: 20 Mo.",
     )
     new_deadline = DateField("Nouvelle date limite de signature de la convention-cadre",
                              validators=[DataRequired(REQUIRED_DATE)])

@@ -1,14 +1,14 @@
 """The home list: the dossiers a user sees, searched and filtered, one page at a time."""
 from datetime import date
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
 from app.core.db import db
 from app.dossiers.echeance import StatutEcheance as S, open_bounds
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
-from app.referentiel.models import Commune, Departement
+from app.referentiel.models import Commune, Departement, Epci
 from app.referentiel.text import search_key
 
 CLOSED = (DossierEtat.SORTI, DossierEtat.CLOTURE)
@@ -35,20 +35,36 @@ def echeance_condition(status: S, today: date):
     return and_(*conditions)
 
 
+def _name_contains(column, key: str):
+    return column.contains(key, autoescape=True) if key else false()
+
+
+def search_condition(q: str):
+    """Dossiers matching what the user typed: a commune or EPCI name (accents, case, hyphens and
+    "St"/"Ste" ignored, through the search keys of app/referentiel/text.py), an INSEE code, a
+    SIREN or the beginning of the dossier's reference."""
+    q = q.strip()
+    key = search_key(q)
+    code = q.replace(" ", "").upper()  # "200 041 523" is how a SIREN is often written
+    epcis = select(Epci.siren).where(or_(_name_contains(Epci.nom_recherche, key), Epci.siren == code))
+    communes = (
+        select(DossierCommune.dossier_id)
+        .join(Commune, Commune.insee == DossierCommune.commune_insee)
+        .where(or_(_name_contains(Commune.nom_recherche, key), Commune.insee == code,
+                   Commune.epci_siren.in_(epcis)))
+    )
+    return or_(
+        func.lower(Dossier.reference).startswith(q.lower(), autoescape=True),
+        Dossier.epci_siren.in_(epcis),
+        Dossier.id.in_(communes),
+    )
+
+
 def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", echeance: str = "",
                     today: date | None = None):
     stmt = Dossier.visible_to(user)
-    q = (q or "").strip()
-    if q:
-        # Accents and case ignored, through the communes' search keys (app/referentiel/text.py).
-        key = search_key(q)
-        matching = (
-            select(DossierCommune.dossier_id)
-            .join(Commune, Commune.insee == DossierCommune.commune_insee)
-            .where(or_(Commune.nom_recherche.contains(key, autoescape=True) if key else false(),
-                       Commune.insee == q.upper()))
-        )
-        stmt = stmt.where(or_(Dossier.reference == q, Dossier.id.in_(matching)))
+    if (q or "").strip():
+        stmt = stmt.where(search_condition(q))
     if departement:
         stmt = stmt.where(Dossier.departement_code == departement)
     if etat:

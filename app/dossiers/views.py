@@ -1,11 +1,12 @@
 """Home ("Mes dossiers"), the dossier page and its lifecycle actions."""
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
 from app.core.formatting import today_in_paris
+from app.core.pagination import paginate
 from app.documents.models import Document
 from app.dossiers import lifecycle
 from app.dossiers.actions import SignedFile, action_page
@@ -20,13 +21,15 @@ bp = Blueprint("dossiers", __name__)
 
 @bp.route("/")
 def index():
+    if current_user.administers_only:
+        return redirect(url_for("admin.users"))  # no dossier to list: their home is the users
     args = request.args
     today = today_in_paris()
     stmt = search_dossiers(
         current_user, args.get("q", ""), args.get("departement", ""), args.get("etat", ""),
         args.get("echeance", ""), today,
     )
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
+    page = paginate(stmt)
     return render_template(
         "dossiers/index.html",
         page=page,

@@ -52,7 +52,7 @@ def check_anchor(anchor: dict, batch: int = 2000):
             if current is None:
                 yield dossier_id, f"la ligne {length} de l'historique, tête de la chaîne à la date de l'ancre, a disparu"
             elif current != head:
-                yield dossier_id, (f"la ligne {length} de l'historique ne correspond plus à l'ancre : "
+                yield dossier_id, (f"la ligne {length} de l'historique ne correspond plus à l'ancre : "
                                    "l'historique antérieur a été réécrit")
 
 

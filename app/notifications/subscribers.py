@@ -68,14 +68,14 @@ def on_document(sender, *, dossier_id, document, version, user, **_):
         avenant is not None and avenant.etat == AvenantEtat.DEPOSE)
     if not instructing:
         return
-    notify(Message("document", f"Nouveau document : {document.titre}",
+    notify(Message("document", f"Nouveau document : {document.titre}",
                    path_for("documents.index", dossier_id=dossier.id), dossier,
                    {"document": document, "version": version, "actor": user}),
            roles=PREFECTURE, actor=user)
 
 
 def on_role_granted(sender, *, grant, by, **_):
-    notify(Message("role", f"Nouveau rôle : {grant.role.label}", path_for("dossiers.index"), None,
+    notify(Message("role", f"Nouveau rôle : {grant.role.label}", path_for("dossiers.index"), None,
                    {"grant": grant, "by": by}), users=[grant.user_id], actor=None)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core.errors import DomainError
-from app.referentiel.text import search_key
+from app.referentiel.text import SEARCH_KEY_VERSION, search_key
 
 FILES = ("regions.json", "departements.json", "epci.json", "communes.json")
 PACKAGE_DATA = Path("node_modules", "@etalab", "decoupage-administratif", "data")
@@ -35,8 +35,11 @@ def default_source(project_root: str | Path) -> Path:
 
 
 def checksum(source: Path) -> str:
-    """sha256 of the four files, in a fixed order: the same data gives the same sum."""
-    digest = hashlib.sha256()
+    """sha256 of the four files, in a fixed order: the same data gives the same sum.
+
+    The version of the search keys counts too: new folding rules are new rows to write.
+    """
+    digest = hashlib.sha256(f"search-key-{SEARCH_KEY_VERSION}".encode())
     for name in FILES:
         digest.update(name.encode())
         with open(source / name, "rb") as stream:

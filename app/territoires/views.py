@@ -3,11 +3,11 @@
 A commune page says whether the commune is a Petite ville de demain; it links to the dossier
 only for users whose scope includes it (the same rule as the dossier page itself).
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app.core.db import db
+from app.core.pagination import paginate
 from app.territoires import queries
 from app.referentiel.models import Commune
 from app.referentiel.search import search_communes, search_epcis
@@ -28,14 +28,10 @@ def epci_type(code: str) -> str:
     return EPCI_TYPES.get(code, code)
 
 
-def _paginate(stmt):
-    return db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], max_per_page=100, error_out=False)
-
-
 @bp.route("/communes")
 def communes():
     q = request.args.get("q", "").strip()
-    page = _paginate(search_communes(q).options(selectinload(Commune.epci)))
+    page = paginate(search_communes(q).options(selectinload(Commune.epci)))
     pvd = queries.pvd_communes([commune.insee for commune in page.items])
     return render_template("territoires/communes.html", page=page, q=q, pvd=pvd)
 
@@ -63,7 +59,7 @@ def commune(insee):
 @bp.route("/epci")
 def epcis():
     q = request.args.get("q", "").strip()
-    page = _paginate(search_epcis(q))
+    page = paginate(search_epcis(q))
     counts = queries.epci_counts([epci.siren for epci in page.items])
     return render_template("territoires/epcis.html", page=page, q=q, counts=counts)
 

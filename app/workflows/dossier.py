@@ -44,7 +44,7 @@ def _require_deliberations(facts: DossierFacts) -> None:
     missing = _deliberations_missing(facts)
     if missing:
         raise TransitionRefusee(
-            "Il manque la délibération de chaque collectivité signataire : "
+            "Il manque la délibération de chaque collectivité signataire\u00a0: "
             f"{', '.join(missing)}. Ajoutez-la dans les documents du dossier."
         )
 

@@ -35,12 +35,12 @@ class SignatureFacts(Facts):
 def require_roles(facts: Facts, allowed, event_label: str) -> None:
     if facts.roles.isdisjoint(allowed):
         names = ", ".join(sorted(r.label for r in allowed))
-        raise TransitionRefusee(f"« {event_label} » est réservé aux rôles suivants : {names}.")
+        raise TransitionRefusee(f"«\u00a0{event_label}\u00a0» est réservé aux rôles suivants\u00a0: {names}.")
 
 
 def require_reason(facts: Facts, what: str = "un motif") -> None:
     if not (facts.reason or "").strip():
-        raise TransitionRefusee(f"Indiquez {what} : il sera conservé dans l'historique du dossier.")
+        raise TransitionRefusee(f"Indiquez {what}\u00a0: il sera conservé dans l'historique du dossier.")
 
 
 def require_signature(facts: SignatureFacts, document: str = "la convention signée") -> None:

@@ -94,8 +94,8 @@ def fire(subject, machine: Machine, event: str, user, *, expected_version: int |
         (workflow if workflow is not None else machine.build(subject)).send(event, facts=facts)
     except TransitionNotAllowed:
         raise DomainError(
-            f"« {rule.label} » n'est pas possible quand {machine.subject_phrase} est à l'étape "
-            f"« {before.label} »."
+            f"«\u00a0{rule.label}\u00a0» n'est pas possible quand {machine.subject_phrase} est à l'étape "
+            f"«\u00a0{before.label}\u00a0»."
         ) from None
     except TransitionRefusee as refusal:
         raise DomainError(str(refusal)) from None

@@ -56,3 +56,15 @@ def test_the_user_page_offers_the_actions_that_apply(client, admin):
     assert "Réactiver le compte" in page and "Renvoyer" not in page
     own = client.get(f"/admin/utilisateurs/{admin.id}").get_data(as_text=True)
     assert "Désactiver le compte" not in own
+
+
+def test_the_messages_elide_de_before_a_vowel(client, admin):
+    agent = factories.user(nom="Agent Dupont", password=PASSWORD)
+    bernard = factories.user(nom="Bernard Martin", password=PASSWORD)
+    db.session.commit()
+    page = client.post(f"/admin/utilisateurs/{agent.id}/desactiver", follow_redirects=True)
+    assert "Le compte d&#39;Agent Dupont est désactivé." in page.get_data(as_text=True)
+    page = client.post(f"/admin/utilisateurs/{agent.id}/desactiver", follow_redirects=True)
+    assert "Le compte d&#39;Agent Dupont est déjà désactivé." in page.get_data(as_text=True)
+    page = client.post(f"/admin/utilisateurs/{bernard.id}/desactiver", follow_redirects=True)
+    assert "Le compte de Bernard Martin est désactivé." in page.get_data(as_text=True)

@@ -35,10 +35,10 @@ def text(response) -> str:
 
 @pytest.mark.parametrize(("fields", "message"), [
     ({"role": "commune", "commune_insee": "12345"}, "Aucune commune n'a le code INSEE 12345."),
-    ({"role": "commune"}, "Indiquez le code INSEE de la commune"),
+    ({"role": "commune"}, "Indiquez la commune"),
     ({"role": "epci", "epci_siren": "200000000"}, "Aucun EPCI n'a le numéro SIREN 200000000."),
     ({"role": "chef_de_projet", "dossier": "pvd-99-99-9"},
-     "Aucun dossier n'a le numéro ou la référence « pvd-99-99-9 »."),
+     "Aucun dossier n'a le numéro ou la référence «\u00a0pvd-99-99-9\u00a0»."),
     ({"role": "prefecture", "departement_code": "ZZ"}, "Aucun département n'a le code ZZ."),
     ({"role": "partenaire", "departement_code": "17"}, "Choisissez l'organisation du partenaire."),
     ({"role": "partenaire", "organisation": "Anah"},
@@ -93,7 +93,7 @@ def test_an_identical_active_grant_is_refused(client, admin, target):
     db.session.commit()
     assert grant(client, target, role="prefecture", departement_code=dep.code).status_code == 302
     response = grant(client, target, role="prefecture", departement_code=dep.code)
-    assert "Théo Cible a déjà le rôle « Préfecture » sur ce périmètre." in text(response)
+    assert "Théo Cible a déjà le rôle «\u00a0Préfecture\u00a0» sur ce périmètre." in text(response)
     assert len(grants_of(target)) == 1
 
 
@@ -161,6 +161,6 @@ def test_the_user_page_shows_the_grants_with_who_and_when(client, admin, target)
     db.session.commit()
     grant(client, target, role="prefecture", departement_code="z17")
     page = text(client.get(f"/admin/utilisateurs/{target.id}"))
-    assert "Département : Charente-Maritime (Z17)" in page and "par Alice Admin" in page
+    assert "Département\u00a0: Charente-Maritime (Z17)" in page and "par Alice Admin" in page
     assert db.session.scalar(select(func.count(RoleGrant.id)).where(
         RoleGrant.user_id == target.id, RoleGrant.departement_code == dep.code)) == 1

@@ -90,7 +90,7 @@ def test_pagination(app, client, admin, monkeypatch):
     for n in range(24):
         factories.user(nom=f"Utilisateur {n:02d}")
     db.session.commit()
-    assert "25 utilisateurs — page 1 sur 3" in client.get("/admin/utilisateurs").get_data(as_text=True)
+    assert "25\u00a0utilisateurs — page 1 sur 3" in client.get("/admin/utilisateurs").get_data(as_text=True)
     assert listed(client) == ["Alice Admin"] + [f"Utilisateur {n:02d}" for n in range(9)]
     assert listed(client, "?page=3") == [f"Utilisateur {n:02d}" for n in range(19, 24)]
 
@@ -111,6 +111,6 @@ def test_the_list_runs_the_same_number_of_queries_for_5_and_40_users(client, adm
     _users_with_grants(35)
     with count_queries() as many:
         page = client.get("/admin/utilisateurs")
-    assert page.status_code == 200 and "41 utilisateurs" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "41\u00a0utilisateurs" in page.get_data(as_text=True)
     assert many.count == few.count
     assert few.count <= 6, few.statements

@@ -54,7 +54,7 @@ def test_invitation_end_to_end_through_a_real_smtp_server(app, client, admin, sm
     assert [m["To"] for m in mails] == [user.email]
     assert mails[0]["Subject"] == INVITATION_SUBJECT
     body = mails[0].get_content()
-    assert "Alice Admin vous invite" in body and "- Commune — Commune : Jonzac" in body
+    assert "Alice Admin vous invite" in body and "- Commune — Jonzac (" in body
     path = link_in(mails[0], "/invitation/")
 
     invitee = app.test_client()

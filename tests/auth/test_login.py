@@ -125,3 +125,18 @@ def test_every_login_verifies_one_hash_of_the_current_method(client, agent, hash
     assert len(hash_checks) == 1
     method = generate_password_hash("x").split("$")[0]
     assert hash_checks[0].split("$")[0] == method
+
+
+def test_the_login_page_lists_the_demo_accounts_in_demo_mode_and_never_the_readme(app, client,
+                                                                                monkeypatch):
+    factories.user(nom="Préfecture (démo)", email="prefecture@jalons.example", demo=True)
+    factories.user(nom="Ancien compte (démo)", email="ancien@jalons.example", demo=True, active=False)
+    db.session.commit()
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "Mode démonstration" not in page and "prefecture@jalons.example" not in page
+    monkeypatch.setitem(app.config, "DEMO_MODE", True)
+    page = client.get("/connexion").get_data(as_text=True)
+    assert "Préfecture (démo)\u00a0: <code>prefecture@jalons.example</code>" in page
+    assert f"<code>{app.config['DEMO_PASSWORD']}</code>" in page
+    assert "ancien@jalons.example" not in page
+    assert "README" not in page

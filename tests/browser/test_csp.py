@@ -15,6 +15,9 @@ PAGES = [
     ("prefecture", "/epci/200041523", 200),
     ("prefecture", "/dossiers/999999999", 404),
     ("admin", "/admin/utilisateurs", 200),
+    ("admin", "/admin/utilisateurs/inviter", 200),
+    ("commune", "/aide/parcours", 200),
+    (None, "/accessibilite", 200),
 ]
 
 

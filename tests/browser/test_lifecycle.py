@@ -142,7 +142,7 @@ def test_adhesion_from_draft_to_signature(axe_page, labellise_dossier, tmp_path)
     page.locator("#actions").get_by_role("link", name="Demander des compléments").click()
     expect(page.get_by_role("heading", level=1, name="Demander des compléments")).to_be_visible()
     page.get_by_role("button", name="Demander des compléments").click()
-    error = "Indiquez le motif : il sera conservé dans l'historique du dossier."
+    error = "Indiquez le motif\u00a0: il sera conservé dans l'historique du dossier."
     expect(page.get_by_text(error)).to_be_visible()
     motif = page.get_by_label("Motif")
     expect(motif).to_have_accessible_description(re.compile(re.escape(error)))

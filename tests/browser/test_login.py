@@ -66,14 +66,27 @@ def test_partenaire_sees_the_dossiers_of_its_region_only(page):
     assert 100 < dossier_total(page) < 300
 
 
-def test_admin_without_dossier_roles_sees_the_empty_state_and_the_users_link(page):
+def test_admin_without_dossier_roles_lands_on_the_users_list(page):
     login(page, demo_email("admin"))
-    expect_home(page)
-    expect(page.get_by_role("heading", name="Aucun dossier dans votre périmètre")).to_be_visible()
-    expect(page.locator("#liste-dossiers")).to_have_count(0)
-    users = page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Utilisateurs")
-    expect(users).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/admin/utilisateurs$"))
+    expect(page.get_by_role("heading", level=1, name="Utilisateurs")).to_be_visible()
+    expect(page.get_by_text("Bienvenue,")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Menu principal")
+    users = menu.get_by_role("link", name="Utilisateurs")
     expect(users).to_have_attribute("href", "/admin/utilisateurs")
+    expect(users).to_have_attribute("aria-current", "page")
+    expect(menu.get_by_role("link", name="Mes dossiers")).to_have_count(0)
+    # The logo, too, leads there: there is no dossier to list.
+    page.locator(".fr-header__service a").click()
+    expect(page).to_have_url(re.compile(r"/admin/utilisateurs$"))
+
+
+def test_the_login_page_lists_the_demo_accounts(page):
+    page.goto("/connexion")
+    demo = page.locator("#comptes-demonstration")
+    expect(demo).to_contain_text("prefecture@jalons.example")
+    expect(demo).to_contain_text("jalons-demo-2026")
+    expect(page.locator("main")).not_to_contain_text("README")
 
 
 def test_only_the_admin_has_the_users_link(page):

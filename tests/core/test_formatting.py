@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.core.formatting import date_fr, datetime_fr, money_fr, number_fr
+from app.core.formatting import date_fr, datetime_fr, de, money_fr, number_fr, plural_fr
 
 NNBSP, NBSP = "\u202f", "\xa0"
 
@@ -25,3 +25,20 @@ def test_amounts_and_numbers_in_french():
     assert money_fr(45000) == f"45{NNBSP}000{NBSP}€"
     assert number_fr(1234.5) == f"1{NNBSP}234,5"
     assert money_fr(None) == "—"
+
+
+def test_plural_fr_keeps_the_singular_for_zero_and_one():
+    assert plural_fr(0, "jour") == "0\u00a0jour"
+    assert plural_fr(1, "jour") == "1\u00a0jour"
+    assert plural_fr(2, "jour") == "2\u00a0jours"
+    assert plural_fr(1500, "page") == "1\u202f500\u00a0pages"
+    assert plural_fr(3, "mois", "mois") == "3\u00a0mois"
+    assert plural_fr(None, "jour") == "—"
+
+
+def test_de_elides_before_a_vowel_or_a_mute_h():
+    assert de("Agent 5") == "d'Agent 5"
+    assert de("Émilie Durand") == "d'Émilie Durand"
+    assert de("hélène") == "d'hélène"
+    assert de("Bernard") == "de Bernard"
+    assert de("Yannick") == "de Yannick"

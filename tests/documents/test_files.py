@@ -103,5 +103,5 @@ def test_sizes_are_said_in_french():
     assert files.taille_fr(1536) == "1,5 ko"
     assert files.taille_fr(20 * 1024 * 1024) == "20 Mo"
     assert files.accepted_formats_hint(20 * 1024 * 1024) == (
-        "Formats acceptés : PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG. Taille maximale : 20 Mo."
+        "Formats acceptés\u00a0: PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG. Taille maximale\u00a0: 20 Mo."
     )

@@ -83,7 +83,7 @@ def test_a_pdf_with_active_content_is_refused_and_the_problem_named(build, messa
     with pytest.raises(FileRefused) as refused:
         files.inspect(samples.pdf_with(build), "deliberation.pdf", LIMIT)
     assert str(refused.value).startswith(message)
-    assert str(refused.value).endswith("(« Imprimer en PDF ») puis déposez-le à nouveau.")
+    assert str(refused.value).endswith("(« Imprimer en PDF ») puis déposez-le à nouveau.")
 
 
 @pytest.mark.parametrize("action, plain", [

@@ -28,7 +28,7 @@ def post_file(client, dossier, data, name, **fields):
 
 BAD_UPLOADS = {
     "png-behind-pdf-name": (samples.png(), "convention.pdf",
-                            "Le contenu du fichier est au format PNG, mais son nom se termine par « .pdf »"),
+                            "Le contenu du fichier est au format PNG, mais son nom se termine par «\u00a0.pdf\u00a0»"),
     "empty": (b"", "vide.pdf", "Le fichier est vide."),
     "pdf-that-does-not-parse": (b"%PDF-1.4 garbage", "convention.pdf",
                                 "Ce fichier PDF est illisible ou endommagé."),
@@ -222,7 +222,7 @@ def test_deliberation_names_a_collectivite_of_the_dossier(client, login_as, plac
 def test_upload_form_offers_the_dossier_collectivites_and_the_hint(client, login_as, place):
     login_as(place.porteur)
     page = client.get(upload_url(place.dossier)).get_data(as_text=True)
-    assert "Formats acceptés : PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG. Taille maximale : 20 Mo." in page
+    assert "Formats acceptés\u00a0: PDF, ODT, DOCX, ODS, XLSX, PNG, JPEG. Taille maximale\u00a0: 20 Mo." in page
     assert f'value="{place.communes[1].insee}">Aval-test (commune)' in page
     assert f'value="{place.epci.siren}">CC du Val test (intercommunalité)' in page
     assert 'enctype="multipart/form-data"' in page

@@ -3,7 +3,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.dossiers.echeance import StatutEcheance as S, add_months, echeance, open_bounds, statut
+from app.dossiers.echeance import (
+    STATUT_LABELS, StatutEcheance as S, add_months, echeance, open_bounds, statut,
+)
 
 
 @pytest.mark.parametrize("signed, deadline", [
@@ -53,3 +55,8 @@ def test_sql_bounds_agree_with_the_status(today):
 
 def test_add_months_backwards():
     assert add_months(date(2024, 3, 31), -1) == date(2024, 2, 29)
+
+
+def test_the_one_month_label_says_un_mois():
+    assert STATUT_LABELS[S.MOINS_1_MOIS] == "Échéance dans moins d'un mois"
+    assert not any("d'1" in label for label in STATUT_LABELS.values())

@@ -1,4 +1,6 @@
 """The home list "Mes dossiers": search, filters, pagination, bounded SQL."""
+import re
+
 from app.auth.roles import Role
 from app.dossiers.models import DossierEtat
 from tests import factories
@@ -39,7 +41,7 @@ def test_home_paginates(client, login_as, app):
 
 def test_home_without_scope_shows_an_empty_state(client, login_as):
     factories.dossier()
-    login_as(Role.ADMIN)
+    login_as(Role.PREFECTURE, departement_code=factories.departement().code)
     page = client.get("/").get_data(as_text=True)
     assert "Aucun dossier dans votre périmètre" in page
 
@@ -63,3 +65,45 @@ def test_prefecture_home_sql_does_not_grow_with_dossiers(client, login_as, count
     few = _prefecture_home_statements(client, login_as, count_queries, 10)
     many = _prefecture_home_statements(client, login_as, count_queries, 200)
     assert few == many, f"{few} requêtes pour 10 dossiers, {many} pour 200"
+
+
+def _listed(client, q: str) -> set[str]:
+    page = client.get("/", query_string={"q": q}).get_data(as_text=True)
+    return set(re.findall(r'<a href="/dossiers/\d+">([^<]+)</a>', page))
+
+
+def test_home_search_by_commune_or_epci_name_code_siren_and_reference(client, login_as):
+    dep = factories.departement()
+    saintonge = factories.epci(nom="CC de la Haute-Saintonge", siren="Z00041523")
+    vallee = factories.epci(nom="CA L'Isle-d'Abeau Vallée", siren="Z00000002")
+    jonzac = factories.dossier([factories.commune(dep, saintonge, nom="Jonzac", insee="Z7197"),
+                                factories.commune(dep, saintonge, nom="Montendre")],
+                               reference="pvd-75-17-4", nom="Jonzac et Montendre")
+    rouvray = factories.dossier([factories.commune(dep, vallee, nom="Saint-Étienne-du-Rouvray")],
+                                nom="Saint-Étienne-du-Rouvray")
+    sainte = factories.dossier([factories.commune(dep, None, nom="Sainte-Foy-lès-Lyon")],
+                               nom="Sainte-Foy-lès-Lyon")
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    every = {jonzac.nom, rouvray.nom, sainte.nom}
+    assert _listed(client, "") == every
+
+    assert _listed(client, "ST ETIENNE") == {rouvray.nom}
+    assert _listed(client, "st-étienne du rouvray") == {rouvray.nom}
+    assert _listed(client, "STE FOY") == {sainte.nom}
+    assert _listed(client, "montendre") == {jonzac.nom}  # any commune of the group
+    assert _listed(client, "z7197") == {jonzac.nom}  # INSEE code, any case
+    assert _listed(client, "haute saintonge") == {jonzac.nom}  # EPCI name
+    assert _listed(client, "l isle d'abeau") == {rouvray.nom}  # apostrophes and hyphens as spaces
+    assert _listed(client, "Z00 041 523") == {jonzac.nom}  # SIREN, spaces ignored
+    assert _listed(client, "PVD-75-17-4") == {jonzac.nom}  # reference, any case
+    assert _listed(client, "pvd-75-17") == {jonzac.nom}  # its beginning
+    assert _listed(client, "'-") == set()  # punctuation only matches nothing
+    assert _listed(client, "%") == set()  # no LIKE wildcard
+
+
+def test_home_search_stays_within_the_users_scope(client, login_as):
+    mine, other = factories.departement(), factories.departement()
+    factories.dossier([factories.commune(mine, None, nom="Saint-Jean-de-Luz")], nom="Ici")
+    factories.dossier([factories.commune(other, None, nom="Saint-Jean-d'Angély")], nom="Ailleurs")
+    login_as(Role.PREFECTURE, departement_code=mine.code)
+    assert _listed(client, "st jean") == {"Ici"}

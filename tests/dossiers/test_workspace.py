@@ -6,6 +6,8 @@ import re
 import pytest
 
 from app.auth.roles import Role
+from app.avenants.models import Avenant, AvenantEtat
+from app.core.db import db
 from app.dossiers.echeance import StatutEcheance as S, add_months
 from app.dossiers.models import DossierEtat as E
 from app.core.formatting import today_in_paris
@@ -57,7 +59,7 @@ def test_workspace_shows_waiting_oldest_first_deadlines_and_counts(client, login
     page = client.get("/instruction").get_data(as_text=True)
     waiting = page[page.index('id="en-attente"'):page.index('id="titre-proches"')]
     assert waiting.index("Ville-Ancienne") < waiting.index("Ville-Récente")
-    assert "40 jours" in waiting and "2 jours" in waiting
+    assert "40\u00a0jours" in waiting and "2\u00a0jours" in waiting
     near = page[page.index('id="echeances-proches"'):]
     assert near.index("Ville-Dépassée") < near.index("Ville-Un-Mois")
     assert "Ville-Loin" not in near.split('id="activite"')[0] and "Ville-Sortie" not in near
@@ -85,3 +87,20 @@ def test_workspace_sql_does_not_grow(client, login_as, count_queries):
             assert client.get("/instruction").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_waiting_days_are_singular_for_zero_and_one(client, login_as):
+    today = today_in_paris()
+    dep = factories.departement()
+    factories.dossier([factories.commune(dep, None, nom="Ville-Du-Jour")], etat=E.ADHESION_DEPOSEE,
+                      adhesion_deposee_le=today)
+    signed = factories.dossier([factories.commune(dep, None, nom="Ville-Avenant")], etat=E.MISE_EN_OEUVRE)
+    db.session.add(Avenant(dossier_id=signed.id, numero=1, objet="Halles", etat=AvenantEtat.DEPOSE,
+                           depose_le=today - timedelta(days=1)))
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    page = client.get("/instruction").get_data(as_text=True)
+    waiting = page[page.index('id="en-attente"'):page.index('id="titre-proches"')]
+    rows = re.findall(r"<tr>.*?</tr>", waiting, re.S)
+    assert "0\u00a0jour<" in next(r for r in rows if "Ville-Du-Jour" in r)
+    assert "1\u00a0jour<" in next(r for r in rows if "Ville-Avenant" in r)
+    assert "jours" not in waiting

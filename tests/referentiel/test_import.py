@@ -1,12 +1,16 @@
 """`flask referentiel import` on the real files of @etalab/decoupage-administratif."""
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from app.core.db import db
+from app.referentiel import source as src
 from app.referentiel.importer import import_referentiel
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
 
+REAL_SOURCE = src.default_source(Path(__file__).resolve().parents[2])
 TABLES = (Region, Departement, Epci, Commune, CodeHistorique)
 
 
@@ -130,3 +134,10 @@ def test_missing_source_fails_with_a_french_message(runner, tmp_path):
     assert result.exit_code == 1
     assert "Fichier(s) introuvable(s)" in result.stderr
     assert "communes.json" in result.stderr
+
+
+def test_new_search_key_rules_change_the_checksum(monkeypatch):
+    """--if-changed must not skip an import whose only news is how names are folded."""
+    before = src.checksum(REAL_SOURCE)
+    monkeypatch.setattr(src, "SEARCH_KEY_VERSION", src.SEARCH_KEY_VERSION + 1)
+    assert src.checksum(REAL_SOURCE) != before

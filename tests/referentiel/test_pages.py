@@ -19,7 +19,7 @@ def test_pages_need_a_login(client):
 
 def test_search_communes_by_name_ignores_case_and_accents(referentiel, client, login_as):
     login_as(factories.user())
-    for q in ("saint-etienne", "SAINT ÉTIENNE", "Saint Étienne"):
+    for q in ("saint-etienne", "SAINT ÉTIENNE", "Saint Étienne", "ST ETIENNE", "St-Étienne"):
         html = client.get("/communes", query_string={"q": q}).get_data(as_text=True)
         rows = _rows(html)
         assert rows[0] == "Saint-Étienne", q  # the exact name first
@@ -32,7 +32,7 @@ def test_search_communes_by_insee_code(referentiel, client, login_as):
     login_as(factories.user())
     html = client.get("/communes", query_string={"q": "78003"}).get_data(as_text=True)
     assert _rows(html) == ["Ablis"]
-    assert "Communes correspondant à « 78003 » (1)" in html
+    assert "Communes correspondant à «\u00a078003\u00a0» (1)" in html
     html = client.get("/communes", query_string={"q": "2a004"}).get_data(as_text=True)
     assert _rows(html) == ["Ajaccio"]
 
@@ -45,7 +45,7 @@ def test_communes_list_is_paginated_with_an_empty_state(referentiel, client, log
     second = client.get("/communes", query_string={"page": 2}).get_data(as_text=True)
     assert set(_rows(second)).isdisjoint(_rows(html))
     html = client.get("/communes", query_string={"q": "xyzzy-introuvable"}).get_data(as_text=True)
-    assert "Aucune commune ne correspond à « xyzzy-introuvable »" in html
+    assert "Aucune commune ne correspond à «\u00a0xyzzy-introuvable\u00a0»" in html
     assert "<table" not in html
 
 
@@ -152,3 +152,10 @@ def test_detail_pages_use_a_bounded_number_of_queries(client, login_as, count_qu
         _queries(client, count_queries, f"/epci/{large.siren}") <= 9  # the bell included
     commune = small_dossiers[0].communes[0]
     assert _queries(client, count_queries, f"/communes/{commune.insee}") <= 9
+
+
+def test_search_epci_spells_out_abbreviations_on_both_sides(referentiel, client, login_as):
+    login_as(factories.user())
+    for q in ("saint gildas", "ST-GILDAS", "Pontchateau st gildas"):
+        html = client.get("/epci", query_string={"q": q}).get_data(as_text=True)
+        assert _rows(html) == ["CC du Pays de Pontchâteau St-Gildas-des-Bois"], q

@@ -1,0 +1,1 @@
+"""The pages every State website must have: accessibility, legal notice, personal data."""
