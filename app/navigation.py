@@ -21,6 +21,7 @@ def navigation() -> list[dict]:
     items.append(("help.parcours", "Aide", None))
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.users", "Utilisateurs", None))
+        items.append(("admin.outbox_messages", "Envois", None))
     entries = []
     for endpoint, label, _ in items:
         entries.append({
