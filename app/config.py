@@ -13,10 +13,12 @@ ENV_SETTINGS = (
     "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS", "AUDIT_KEYS", "AUDIT_KEY_ID",
     "OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_CONTACT", "PUBLICATION_DIRECTOR",
     "HOSTING_PROVIDER", "DPO_CONTACT",
+    "OUTBOX_CLAIM_LEASE_SECONDS",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
     "MAIL_PORT", "UPLOAD_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS",
+    "OUTBOX_CLAIM_LEASE_SECONDS",
 }
 LIST_SETTINGS = {"TRUSTED_HOSTS"}
 
@@ -58,6 +60,9 @@ class Defaults:
     MAIL_USE_TLS = False
     MAIL_USE_SSL = False
     MAIL_DEFAULT_SENDER = "Jalons <ne-pas-repondre@jalons.anct.gouv.fr>"
+    # A sender's claim on a message lasts this long; past it, the claim of a sender that died
+    # (killed mid-batch, host lost) is taken by the next one.
+    OUTBOX_CLAIM_LEASE_SECONDS = 10 * 60
     PASSWORD_RESET_MAX_AGE = 2 * 3600
     INVITATION_MAX_AGE = 7 * 24 * 3600
     LOGIN_MAX_FAILURES_PER_EMAIL = 5

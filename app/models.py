@@ -1,7 +1,7 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
 from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
 from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
-from app.core.outbox import OutboxMessage
+from app.core.outbox import OutboxAttachment, OutboxMessage
 from app.documents.models import Document, DocumentVersion
 from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
@@ -14,7 +14,7 @@ from app.workflows.history import HistoryChain, HistoryEntry
 __all__ = [
     "Avenant", "ConventionContenu", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry",
     "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
-    "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant",
+    "LoginAttempt", "OutboxAttachment", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant",
     "SecteurIntervention", "Signataire", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
 ]

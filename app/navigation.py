@@ -30,6 +30,8 @@ def navigation() -> list[dict]:
     items.append(("help.index", "Aide"))
     if current_user.is_admin and not current_user.administers_only:
         items.append(("admin.users", "Utilisateurs"))
+    if current_user.is_admin:
+        items.append(("admin.outbox_messages", "Envois"))
     return [
         {"url": url_for(endpoint), "label": label, "current": request.endpoint == endpoint}
         for endpoint, label in items

@@ -3,6 +3,7 @@
 aiosmtpd listens on 127.0.0.1 on a free port; the session-scoped app's settings point at it
 for one test (monkeypatch restores them). Import the fixtures in a conftest to use them.
 """
+import asyncio
 import re
 import socket
 from email import message_from_bytes, policy
@@ -21,6 +22,7 @@ class Inbox:
     def __init__(self):
         self.envelopes = []
         self.refused: set[str] = set()  # addresses the server answers "550 unknown user"
+        self.delay = 0.0  # seconds each message takes to be accepted: a slow server
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refused:
@@ -29,6 +31,8 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -74,9 +78,19 @@ def closed_smtp_port(app, monkeypatch) -> int:
     return port
 
 
+def text_of(message: EmailMessage) -> str:
+    """The plain text part, whether the message is text alone or multipart."""
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str | None:
+    part = message.get_body(preferencelist=("html",))
+    return part.get_content() if part is not None else None
+
+
 def link_in(message: EmailMessage, path_start: str) -> str:
-    """The path (for the test client) of the first link of `message` under `path_start`."""
-    body = message.get_content()
+    """The path (for the test client) of the first link of the text part under `path_start`."""
+    body = text_of(message)
     for url in re.findall(r"https?://\S+", body):
         parts = urlsplit(url)
         if parts.path.startswith(path_start):

@@ -207,6 +207,17 @@ def stored_document_version(world: World):
     )
 
 
+def failed_message():
+    from app.core.db import db
+    from app.core.outbox import MAX_ATTEMPTS, MessageStatus, OutboxMessage
+
+    message = OutboxMessage(recipient="maire@commune-test.fr", subject="Jalons : essai", body="Bonjour",
+                            status=MessageStatus.EN_ECHEC, attempts=MAX_ATTEMPTS, last_error="refusé")
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
 @dataclass
 class Rule:
     url: Callable[[World], str]
@@ -265,6 +276,9 @@ RULES: dict[str, Rule] = {
     "admin.revoke_grant": Rule(lambda w: f"/admin/roles/{w.admin_target.grants[0].id}/retirer", admin_only),
     "admin.deactivate": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}/desactiver", admin_only, "POST"),
     "admin.reactivate": Rule(lambda w: f"/admin/utilisateurs/{w.admin_target.id}/reactiver", admin_only, "POST"),
+    "admin.outbox_messages": Rule(lambda w: "/admin/envois?statut=en_echec", admin_only),
+    "admin.retry_message": Rule(lambda w: f"/admin/envois/{failed_message().id}/reessayer", admin_only),
+    "admin.retry_failed_messages": Rule(lambda w: "/admin/envois/reessayer", admin_only),
     "documents.index": Rule(lambda w: f"/dossiers/{w.dossier.id}/documents", in_dossier_scope),
     "documents.upload": Rule(lambda w: f"/dossiers/{w.dossier.id}/documents/nouveau", porteurs_and_prefecture),
     "documents.new_version": Rule(

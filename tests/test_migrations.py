@@ -233,3 +233,32 @@ def test_generated_versions_leave_the_porteurs_draft_for_a_generated_model(migra
     with db.engine.connect() as connection:
         types = connection.exec_driver_sql("SELECT DISTINCT type FROM document").scalars().all()
         assert types == ["projet_convention"]
+
+
+# --- the outbox's status, claims and attachments (b1ae8c7dca37) ------------------------------
+
+def test_existing_outbox_messages_are_kept_with_the_status_they_had(migrations_app):
+    from sqlalchemy import text
+
+    from app.core.outbox import MAX_ATTEMPTS, MessageStatus, OutboxMessage
+
+    upgrade(revision="cfcfd8e4a116")
+    with db.engine.begin() as connection:
+        for id_, sent_at, attempts in ((1, "2026-11-30 10:00:00", 1), (2, None, MAX_ATTEMPTS), (3, None, 2)):
+            connection.execute(text(
+                "INSERT INTO outbox_message (id, recipient, subject, body, created_at, sent_at, attempts) "
+                "VALUES (:id, 'a@commune-test.fr', 'Sujet', 'Corps', '2026-11-30 09:00:00', :sent_at, :attempts)"),
+                {"id": id_, "sent_at": sent_at, "attempts": attempts})
+    upgrade()
+    rows = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.id, m.status, m.attempts, m.body) for m in rows] == [
+        (1, MessageStatus.ENVOYE, 1, "Corps"),
+        (2, MessageStatus.EN_ECHEC, MAX_ATTEMPTS, "Corps"),
+        (3, MessageStatus.EN_ATTENTE, 2, "Corps"),
+    ]
+    assert all(m.claimed_at is None and m.idempotency_key is None for m in rows)
+    db.session.rollback()
+    downgrade(revision="cfcfd8e4a116")
+    with db.engine.connect() as connection:
+        kept = connection.exec_driver_sql("SELECT id, sent_at IS NOT NULL, attempts FROM outbox_message ORDER BY id").all()
+    assert [tuple(row) for row in kept] == [(1, True, 1), (2, False, MAX_ATTEMPTS), (3, False, 2)]

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.admin import pickers, services
+from app.admin import outbox, pickers, services
 from app.admin.forms import ConfirmForm, InviteForm, ScopeForm, UserFilterForm, roles_of_field
 from app.admin.scopes import FieldError, scope_warning
 from app.auth.models import RoleGrant, User
@@ -16,6 +16,7 @@ from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import de
 from app.core.pagination import paginate
+from app.core.outbox import MAX_ATTEMPTS, MessageStatus, OutboxMessage
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -188,3 +189,61 @@ def deactivate(user_id):
 @require_role(Role.ADMIN)
 def reactivate(user_id):
     return _set_active(user_id, True)
+
+
+# --- Envois: the outbox ---------------------------------------------------------------------
+
+def _outbox_page(template: str, **context):
+    return render_template(template, MessageStatus=MessageStatus, max_attempts=MAX_ATTEMPTS, **context)
+
+
+@bp.route("/envois")
+@require_role(Role.ADMIN)
+def outbox_messages():
+    statut = request.args.get("statut", "")
+    statut = statut if statut in outbox.STATUTS else ""
+    page = paginate(outbox.messages_query(statut))
+    counts = outbox.counts()
+    tags = [("", "Tous", sum(counts.values()))] + [(s.value, s.label, counts[s]) for s in MessageStatus]
+    return _outbox_page("admin/outbox.html", page=page, counts=counts, statut=statut, tags=tags)
+
+
+@bp.route("/envois/<int:message_id>/reessayer", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def retry_message(message_id):
+    """GET asks for confirmation, POST sends the failed message back to the queue."""
+    message = db.session.scalar(
+        select(OutboxMessage).where(OutboxMessage.id == message_id).with_for_update()
+    )
+    if message is None:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            outbox.retry_message(message, _admin())
+        except DomainError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"Le courriel n° {message.id} pour {message.recipient} est de nouveau en attente\u00a0: "
+                  "il partira au prochain passage de l'envoi.", "success")
+        return redirect(url_for("admin.outbox_messages", statut=MessageStatus.EN_ECHEC.value))
+    return _outbox_page("admin/outbox_retry.html", message=message, form=form)
+
+
+@bp.route("/envois/reessayer", methods=["GET", "POST"])
+@require_role(Role.ADMIN)
+def retry_failed_messages():
+    """GET asks for confirmation, POST sends every failed message back to the queue."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        count = outbox.retry_failed(_admin())
+        db.session.commit()
+        if count:
+            flash(f"{count} courriel{'s' if count > 1 else ''} en échec de nouveau en attente\u00a0: "
+                  "ils partiront au prochain passage de l'envoi.", "success")
+        else:
+            flash("Aucun courriel n'était en échec.", "info")
+        return redirect(url_for("admin.outbox_messages"))
+    failed = outbox.counts()[MessageStatus.EN_ECHEC]
+    return _outbox_page("admin/outbox_retry.html", message=None, failed=failed, form=form)

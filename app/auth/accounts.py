@@ -19,6 +19,7 @@ from app.core.urls import external_url
 
 RESET_SUBJECT = "Jalons\u00a0: réinitialisation de votre mot de passe"
 RESET_TEMPLATE = "emails/password_reset.txt"
+RESET_HTML_TEMPLATE = "emails/password_reset.html"
 INVITATION_SUBJECT = "Jalons\u00a0: vous êtes invité à rejoindre le suivi Petites villes de demain"
 TOO_MANY_CURRENT = (
     "Trop de tentatives avec un mot de passe actuel incorrect. Réessayez dans {minutes} minutes."
@@ -75,9 +76,11 @@ def request_password_reset(email: str) -> OutboxMessage | None:
     )
     context = _reset_mail(user or User(id=0, email=address, nom="", session_version=1))
     if not may_reset:
-        render_template(RESET_TEMPLATE, **context)  # the work of a real message, discarded
+        # The work of a real message, discarded.
+        render_template(RESET_TEMPLATE, **context)
+        render_template(RESET_HTML_TEMPLATE, **context)
         return None
-    return queue_mail(user.email, RESET_SUBJECT, RESET_TEMPLATE, **context)
+    return queue_mail(user.email, RESET_SUBJECT, RESET_TEMPLATE, html_template=RESET_HTML_TEMPLATE, **context)
 
 
 def reset_target(token: str) -> User:
@@ -112,6 +115,7 @@ def queue_invitation(user: User, inviter: User) -> OutboxMessage:
         user.email,
         INVITATION_SUBJECT,
         "emails/invitation.txt",
+        html_template="emails/invitation.html",
         user=user,
         inviter=inviter,
         grants=user.active_grants,

@@ -125,6 +125,10 @@ def notification_mail(notification: Notification, dossier, user: User) -> Outbox
     return OutboxMessage(
         recipient=user.email, subject=subject(notification, dossier),
         body=render_template("emails/notification.txt", **context),
+        html_body=render_template("emails/notification.html", **context),
+        # Every optional e-mail says where to stop it (RFC 2369); a required one cannot be stopped.
+        headers=None if kind.required else {"List-Unsubscribe": f"<{preferences}>"},
+        idempotency_key=f"notification-{notification.id}" if notification.id else None,
     )
 
 

@@ -26,7 +26,7 @@ def test_an_admin_only_user_lands_on_the_users_list(client):
     response = log_in(client, admin)
     assert response.status_code == 302 and response.location.endswith("/admin/utilisateurs")
     page = client.get("/admin/utilisateurs").get_data(as_text=True)
-    assert menu(page) == ["Utilisateurs", "Communes", "Intercommunalités", "Aide"]
+    assert menu(page) == ["Utilisateurs", "Communes", "Intercommunalités", "Aide", "Envois"]
     assert 'aria-current="page">Utilisateurs' in page
     # The home page and the logo lead there too: there is no dossier to list.
     home = client.get("/")
@@ -44,7 +44,7 @@ def test_an_admin_with_another_role_keeps_the_home_list_and_gets_the_menu_entry(
     page = client.get("/").get_data(as_text=True)
     assert "<h1" in page and "Mes dossiers" in page
     assert menu(page) == ["Mes dossiers", "Instruction", "Communes", "Intercommunalités", "Aide",
-                          "Utilisateurs"]
+                          "Utilisateurs", "Envois"]
 
 
 def test_a_revoked_role_does_not_count(client):

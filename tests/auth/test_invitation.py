@@ -1,4 +1,5 @@
 """Invitations: an admin invites, the invitee chooses a password through the e-mailed link."""
+import re
 import pytest
 from sqlalchemy import func, select
 
@@ -9,7 +10,7 @@ from app.auth.roles import Role
 from app.core.db import db
 from app.core.outbox import OutboxMessage
 from tests import factories
-from tests.mail_fixtures import link_in
+from tests.mail_fixtures import html_of, link_in, text_of
 
 PASSWORD = "ma phrase de passe à moi"
 
@@ -53,9 +54,12 @@ def test_invitation_end_to_end_through_a_real_smtp_server(app, client, admin, sm
     mails = smtp_server.deliver()
     assert [m["To"] for m in mails] == [user.email]
     assert mails[0]["Subject"] == INVITATION_SUBJECT
-    body = mails[0].get_content()
+    body = text_of(mails[0])
     assert "Alice Admin vous invite" in body and "- Commune — Jonzac (" in body
     path = link_in(mails[0], "/invitation/")
+    html = html_of(mails[0])
+    assert re.findall(r"<li>.*?</li>", html, re.S) == [f"<li>Commune — Jonzac ({commune.insee})</li>"]
+    assert f'href="http://jalons.test{path}"' in html and "Choisir mon mot de passe</a>" in html
 
     invitee = app.test_client()
     page = open_link(invitee, path).get_data(as_text=True)

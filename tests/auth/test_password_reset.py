@@ -9,7 +9,7 @@ from app.auth.roles import Role
 from app.core.db import db
 from app.core.outbox import OutboxMessage
 from tests import factories
-from tests.mail_fixtures import link_in
+from tests.mail_fixtures import html_of, link_in, text_of
 
 OLD = "ancienne phrase de passe"
 NEW = "nouvelle phrase de passe bien longue"
@@ -104,8 +104,11 @@ def test_full_reset_through_a_real_smtp_server(client, agent, smtp_server):
     assert [m["To"] for m in delivered] == [agent.email]
     mail = delivered[0]
     assert mail["Subject"] == RESET_SUBJECT
-    assert "Bonjour Marie Maire" in mail.get_content()
+    assert "Bonjour Marie Maire" in text_of(mail)
     path = link_in(mail, "/mot-de-passe/")
+    html = html_of(mail)  # the same link, as the HTML part's button
+    assert "Bonjour Marie Maire" in html and f'href="http://jalons.test{path}"' in html
+    assert "Choisir un nouveau mot de passe</a>" in html
 
     page = open_link(client, path).get_data(as_text=True)
     assert "Choisir un nouveau mot de passe" in page and agent.email in page
@@ -234,4 +237,4 @@ def test_an_unknown_address_costs_the_same_work_as_a_known_one(
     assert [s for s in known.statements if not s.lstrip().upper().startswith("INSERT")] == (
         unknown.statements
     )
-    assert rendered_templates == ["emails/password_reset.txt"] * 2
+    assert rendered_templates == ["emails/password_reset.txt", "emails/password_reset.html"] * 2

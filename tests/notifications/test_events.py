@@ -111,3 +111,29 @@ def test_an_immediate_notification_queues_one_mail_with_the_dossier_in_the_subje
     deposit(world)
     mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == world.users["prefecture"].email)).all()
     assert [m.subject for m in mails] == ["[Jalons] Jonzac-Test et voisine — Convention d'adhésion déposée"]
+
+
+def test_the_mail_reaches_the_smtp_server_with_text_html_link_and_unsubscribe(world, app, smtp_server):
+    from tests.mail_fixtures import html_of, text_of
+
+    deposit(world)
+    before = last_id()
+    fire(world, "demander_complements_adhesion", "prefecture", reason="La délibération de l'EPCI manque.")
+    db.session.commit()
+    [mail] = [m for m in smtp_server.deliver() if m["To"] == world.users["commune"].email]
+    assert mail["Subject"] == "[Jalons] Jonzac-Test et voisine — Convention d'adhésion à compléter"
+    text, html = text_of(mail), html_of(mail)
+    link = f"{app.config['BASE_URL'].rstrip('/')}/dossiers/{world.dossier.id}"
+    assert "La délibération de l'EPCI manque." in text and link in text
+    assert "La délibération de l&#39;EPCI manque." in html or "La délibération de l'EPCI manque." in html
+    assert f'href="{link}"' in html
+    assert mail["List-Unsubscribe"] is None  # a request for compléments cannot be turned off
+    assert before < last_id()
+
+
+def test_an_optional_mail_carries_a_list_unsubscribe_header(world, smtp_server):
+    before = deposit(world)
+    db.session.commit()
+    [mail] = [m for m in smtp_server.deliver() if m["To"] == world.users["prefecture"].email]
+    assert mail["List-Unsubscribe"].startswith("<") and "/notifications/preferences" in mail["List-Unsubscribe"]
+    assert before < last_id()
