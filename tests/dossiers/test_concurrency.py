@@ -102,6 +102,8 @@ def committed_dossier(app):
             db.session.execute(text(statement), {"d": dossier_id})
         db.session.execute(text("DELETE FROM role_grant WHERE user_id IN (:a, :b)"),
                            {"a": agent_ids[0], "b": agent_ids[1]})
+        db.session.execute(text("DELETE FROM notification WHERE user_id IN (:a, :b)"),
+                           {"a": agent_ids[0], "b": agent_ids[1]})
         db.session.execute(text('DELETE FROM "user" WHERE id IN (:a, :b)'),
                            {"a": agent_ids[0], "b": agent_ids[1]})
         db.session.execute(text("DELETE FROM dossier_commune WHERE dossier_id = :d"), {"d": dossier_id})
@@ -200,6 +202,7 @@ def signed_dossier(app, committed_dossier):
         for statement in CLEANUP:
             db.session.execute(text(statement), {"d": dossier_id})
         db.session.execute(text("DELETE FROM role_grant WHERE user_id = :u"), {"u": ids[0]})
+        db.session.execute(text("DELETE FROM notification WHERE user_id = :u"), {"u": ids[0]})
         db.session.execute(text('DELETE FROM "user" WHERE id = :u'), {"u": ids[0]})
         db.session.commit()
 
@@ -279,5 +282,6 @@ def test_racing_cadre_deposits_with_archiving_give_one_deposit_and_a_conflict(ap
             for statement in CLEANUP:
                 db.session.execute(text(statement), {"d": dossier_id})
             db.session.execute(text("DELETE FROM role_grant WHERE user_id = :u"), {"u": porteur_id})
+            db.session.execute(text("DELETE FROM notification WHERE user_id = :u"), {"u": porteur_id})
             db.session.execute(text('DELETE FROM "user" WHERE id = :u'), {"u": porteur_id})
             db.session.commit()

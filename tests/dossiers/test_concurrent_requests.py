@@ -48,10 +48,12 @@ def deposited(app):
         params = {"d": ids[0], "a": ids[3][0], "b": ids[3][1], "c": geo[0], "e": geo[1], "dep": geo[2],
                   "r": geo[3], "ea": ids[2][0], "eb": ids[2][1]}
         for statement in (
+            "DELETE FROM notification WHERE dossier_id = :d",
             "DELETE FROM history_entry WHERE dossier_id = :d",
             "DELETE FROM history_chain WHERE dossier_id = :d",
             "DELETE FROM user_session WHERE user_id IN (:a, :b)",
             "DELETE FROM role_grant WHERE user_id IN (:a, :b)",
+            "DELETE FROM notification WHERE user_id IN (:a, :b)",
             'DELETE FROM "user" WHERE id IN (:a, :b)',
             "DELETE FROM login_attempt WHERE email IN (:ea, :eb)",
             "DELETE FROM dossier_commune WHERE dossier_id = :d",
