@@ -3,15 +3,17 @@
 The environment wins so that a deployment needs no file in the code tree.
 """
 import os
+from datetime import date
 
 ENV_SETTINGS = (
     "SECRET_KEY", "DATABASE_URL", "MAIL_SERVER", "MAIL_PORT", "MAIL_USERNAME",
     "MAIL_PASSWORD", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_DEFAULT_SENDER",
     "JALONS_ENV", "DEMO_MODE", "SERVER_NAME", "PREFERRED_URL_SCHEME",
     "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "AUDIT_KEYS", "AUDIT_KEY_ID",
+    "PROGRAMME_END", "EXTENSION_MAX_MONTHS",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
-INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES"}
+INTEGER_SETTINGS = {"MAIL_PORT", "UPLOAD_MAX_BYTES", "EXTENSION_MAX_MONTHS"}
 
 
 class Defaults:
@@ -48,7 +50,12 @@ class Defaults:
     TIMEZONE = "Europe/Paris"
     LOCALE = "fr_FR"
     PROGRAMME_START = "2020-10-01"
+    # The end of the programme (ISO date): the conventions run until then, no extension of
+    # the 18-month deadline goes past it. The one end date of the code: read it through
+    # app.dossiers.echeance.programme_end().
     PROGRAMME_END = "2026-12-31"
+    # An extension of the 18-month deadline moves it by this many months at most.
+    EXTENSION_MAX_MONTHS = 12
     # Keys of the history's HMAC chain: "id:secret,id:secret" (the environment), never in the
     # database; AUDIT_KEY_ID names the one new rows are signed with (the others still verify).
     AUDIT_KEYS = None
@@ -86,6 +93,7 @@ def load(app, overrides=None):
             )
         cfg["SECRET_KEY"] = "dev-only-not-secret"
     _load_audit_keys(cfg, development)
+    _check_programme_dates(cfg)
     if development:
         # Plain http on 127.0.0.1: a Secure cookie would never come back.
         cfg["SESSION_COOKIE_SECURE"] = False
@@ -93,6 +101,18 @@ def load(app, overrides=None):
     else:
         cfg["DEBUG"] = False
     cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
+
+
+def _check_programme_dates(cfg) -> None:
+    """A mistyped end date would silently refuse every extension: fail at start-up instead."""
+    try:
+        date.fromisoformat(str(cfg["PROGRAMME_END"]))
+    except ValueError:
+        raise RuntimeError(
+            f"PROGRAMME_END « {cfg['PROGRAMME_END']} » n'est pas une date de la forme AAAA-MM-JJ."
+        ) from None
+    if int(cfg["EXTENSION_MAX_MONTHS"]) < 1:
+        raise RuntimeError("EXTENSION_MAX_MONTHS doit être un nombre de mois supérieur ou égal à 1.")
 
 
 DEV_AUDIT_KEY = {"dev": "jalons-dev-audit-key-not-secret"}

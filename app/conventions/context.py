@@ -6,13 +6,13 @@ has no model yet: the templates print "[à compléter]" there until that feature
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.formatting import today_in_paris
+from app.dossiers.echeance import programme_end
 from app.dossiers.models import Dossier
 
 KINDS = ("adhesion", "cadre")
@@ -104,7 +104,7 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None) -
         "partenaires": PARTENAIRES,
         "signataires": signataires,
         "chefs_de_projet": chefs_de_projet(dossier),
-        "programme_end": date.fromisoformat(current_app.config["PROGRAMME_END"]),
+        "programme_end": programme_end(),
         "today": today or today_in_paris(),
         "signed_on": signed_on,
     }

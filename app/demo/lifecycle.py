@@ -17,7 +17,7 @@ from app.core.db import db
 from app.core.formatting import utcnow
 from app.documents.models import DocumentType, Etape
 from app.documents.services import add_document
-from app.dossiers.echeance import add_months
+from app.dossiers.echeance import add_months, extension_max_months, programme_end
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.workflows.history import HistoryChain
 from app.conventions.services import archiving
@@ -105,21 +105,32 @@ class Walker:
         self.document(DocumentType.CONVENTION_SIGNEE, Etape.ADHESION, titre="Convention d'adhésion signée")
         self.fire("signer_adhesion", "prefecture", signature_date=signed)
 
+    def extend_until(self, target: date) -> date:
+        """Extensions granted two months before each deadline, each within the settings' limits
+        (the end of the programme, EXTENSION_MAX_MONTHS), until the deadline reaches `target`."""
+        deadline = self.dossier.echeance_cadre
+        target = min(target, programme_end())
+        while deadline < target:
+            self.day = max(self.day, add_months(deadline, -2))
+            if self.day > self.today:
+                break
+            new_deadline = min(target, add_months(deadline, extension_max_months()))
+            self.fire("prolonger_delai", "prefecture", new_deadline=new_deadline,
+                      reason=self.rng.choice(PROLONGATIONS))
+            deadline = new_deadline
+        return deadline
+
     def cadre(self, scenario: str):
         deadline = self.dossier.echeance_cadre
         self.wait(60, 240)
         self.fire("demarrer_cadre", "porteur")
         if scenario in ("cadre_apres_prolongation", "cadre_en_redaction_prolonge",
                         "cadre_depose", "cadre_a_completer", "cadre_valide"):
-            self.day = max(self.day, add_months(deadline, -2))
             if scenario == "cadre_apres_prolongation":
-                new_deadline = add_months(deadline, self.rng.choice([3, 6, 9]))
-            else:  # still open today: the extension runs into the months ahead
-                new_deadline = self.today + timedelta(days=self.rng.choice([20, 45, 75, 120, 200, 320, 400]))
-            if new_deadline > deadline and self.day <= self.today:
-                self.fire("prolonger_delai", "prefecture", new_deadline=new_deadline,
-                          reason=self.rng.choice(PROLONGATIONS))
-                deadline = new_deadline
+                target = add_months(deadline, self.rng.choice([3, 6, 9]))
+            else:  # still open today: the extensions run into the months ahead
+                target = self.today + timedelta(days=self.rng.choice([20, 45, 75, 120, 200, 320, 400]))
+            deadline = self.extend_until(target)
         if scenario in ("cadre_en_redaction_prolonge", "cadre_en_redaction_depasse"):
             return
         # The day the convention-cadre is signed (or, still in instruction, was submitted).

@@ -8,7 +8,21 @@ import calendar
 import enum
 from datetime import date
 
+from flask import current_app
+
 DELAI_MOIS = 18
+
+
+def programme_end() -> date:
+    """The end of the programme (setting PROGRAMME_END): the conventions' term, the limit of
+    every extension and of the 18-month deadlines."""
+    value = current_app.config["PROGRAMME_END"]
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def extension_max_months() -> int:
+    """How far past the current deadline an extension may go (setting EXTENSION_MAX_MONTHS)."""
+    return int(current_app.config["EXTENSION_MAX_MONTHS"])
 
 
 def add_months(start: date, months: int) -> date:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core.db import db
 from app.documents.models import Document, DocumentType, Etape
-from app.dossiers.echeance import echeance
+from app.dossiers.echeance import add_months, echeance, extension_max_months, programme_end
 from app.dossiers.models import Dossier
 from app.workflows import runner
 from app.workflows.dossier import EVENTS, IRREVERSIBLE, DossierFacts, DossierWorkflow
@@ -29,10 +29,13 @@ def dossier_facts(dossier: Dossier, *, roles: frozenset, today: date, **typed) -
     step = dossier.current_step()
     documents = documents_present(dossier, step)
     submitted = dossier.adhesion_deposee_le if step == Etape.ADHESION else dossier.cadre_deposee_le
+    deadline, months = dossier.echeance_cadre, extension_max_months()
     return DossierFacts(
         roles=roles, today=today, documents=documents, signataires=dossier.signataires(),
         signed_document=(DocumentType.CONVENTION_SIGNEE.value, "") in documents,
-        submitted_on=submitted, current_deadline=dossier.echeance_cadre, **typed,
+        submitted_on=submitted, current_deadline=deadline, programme_end=programme_end(),
+        max_deadline=add_months(deadline, months) if deadline else None,
+        max_extension_months=months, **typed,
     )
 
 

@@ -31,6 +31,11 @@ class DossierFacts(SignatureFacts):
     signataires: tuple = ()
     new_deadline: date | None = None
     current_deadline: date | None = None
+    # An extension goes neither past the end of the programme nor past `max_deadline`
+    # (the current deadline + `max_extension_months`, a setting).
+    programme_end: date | None = None
+    max_deadline: date | None = None
+    max_extension_months: int | None = None
 
 
 def _deliberations_missing(facts: DossierFacts) -> list[str]:
@@ -57,13 +62,29 @@ def _require_cadre_documents(facts: DossierFacts) -> None:
 
 
 def _require_new_deadline(facts: DossierFacts) -> None:
+    current, end = facts.current_deadline, facts.programme_end
+    if current and end and current >= end:
+        raise TransitionRefusee(
+            f"L'échéance actuelle ({current:%d/%m/%Y}) atteint déjà la fin du programme "
+            f"({end:%d/%m/%Y})\u00a0: aucune prolongation n'est possible."
+        )
     require_reason(facts, "le motif de la prolongation")
-    if facts.new_deadline is None:
+    new = facts.new_deadline
+    if new is None:
         raise TransitionRefusee("Indiquez la nouvelle date limite de signature de la convention-cadre.")
-    if facts.current_deadline and facts.new_deadline <= facts.current_deadline:
+    if current and new <= current:
         raise TransitionRefusee(
             "La nouvelle date limite doit être postérieure à l'échéance actuelle "
-            f"({facts.current_deadline:%d/%m/%Y})."
+            f"({current:%d/%m/%Y})."
+        )
+    if end and new > end:
+        raise TransitionRefusee(
+            f"La nouvelle date limite ne peut pas dépasser la fin du programme ({end:%d/%m/%Y})."
+        )
+    if facts.max_deadline and new > facts.max_deadline:
+        raise TransitionRefusee(
+            f"Une prolongation ne peut pas dépasser {facts.max_extension_months} mois après l'échéance "
+            f"actuelle\u00a0: la nouvelle date limite est au plus tard le {facts.max_deadline:%d/%m/%Y}."
         )
 
 

@@ -7,7 +7,7 @@ changed meanwhile by someone else is a ConflictError here, and not a StaleDataEr
 later from an autoflush (while a PDF renders, say). It never commits.
 """
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -160,6 +160,9 @@ def _with_placeholders(facts: Facts, typed: tuple) -> Facts:
     if "signed_file" in typed:
         filled["signed_document"] = True
     if "new_deadline" in typed:
-        filled["new_deadline"] = date.max
+        # The day after the current deadline: the nearest date an extension may set, so that
+        # an extension no date could satisfy (the deadline at the programme's end) is refused.
+        current = getattr(facts, "current_deadline", None) or facts.today
+        filled["new_deadline"] = current + timedelta(days=1)
     known = {f.name for f in fields(facts)}
     return replace(facts, **{name: value for name, value in filled.items() if name in known})

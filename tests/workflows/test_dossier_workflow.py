@@ -17,6 +17,13 @@ PORTEUR_ROLES = [Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET]
 OTHER_ROLES = [Role.PARTENAIRE, Role.ANCT, Role.ADMIN]
 
 
+@pytest.fixture(autouse=True)
+def later_programme_end(app, monkeypatch):
+    """Adhésions signed on TODAY run 18 months past the default end of the programme: these
+    tests walk the whole lifecycle, extensions included, in a programme that lasts longer."""
+    monkeypatch.setitem(app.config, "PROGRAMME_END", "2030-12-31")
+
+
 @pytest.fixture
 def world():
     dep = factories.departement()
