@@ -8,7 +8,7 @@ from app.auth.roles import Role
 from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 from app.documents.models import Etape
-from app.dossiers.echeance import statut
+from app.dossiers.echeance import programme_end, statut
 from app.referentiel.models import Commune, Departement, Epci
 from app.workflows.dossier import PORTEURS
 from app.workflows.states import DossierEtat
@@ -116,7 +116,7 @@ class Dossier(db.Model):
         """The 18-month status (app/dossiers/echeance.py); none once the dossier left unsigned."""
         if self.cadre_signee_le is None and self.etat in (DossierEtat.SORTI, DossierEtat.CLOTURE):
             return None
-        return statut(self.echeance_cadre, self.cadre_signee_le, today)
+        return statut(self.echeance_cadre, self.cadre_signee_le, today, programme_end())
 
     # --- who sees what -------------------------------------------------------------
     @classmethod

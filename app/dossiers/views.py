@@ -9,7 +9,7 @@ from app.core.formatting import today_in_paris
 from app.documents.models import Document
 from app.dossiers import lifecycle
 from app.dossiers.actions import SignedFile, action_page
-from app.dossiers.echeance import StatutEcheance
+from app.dossiers.echeance import StatutEcheance, explanation, programme_end
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.dossiers.presentation import NEXT_STEP
 from app.dossiers.queries import departements_for, scope_intro, search_dossiers
@@ -61,6 +61,7 @@ def show(dossier_id):
         .order_by(Document.etape, Document.type, Document.id)
     ).all()
     roles = dossier.roles_of(current_user)
+    statut_echeance = dossier.statut_echeance(today)
     return render_template(
         "dossiers/show.html",
         dossier=dossier,
@@ -68,7 +69,8 @@ def show(dossier_id):
         can_upload=dossier.can_upload(current_user, roles),
         can_propose_avenant=dossier.can_propose_avenant(current_user, roles),
         next_step=NEXT_STEP[dossier.etat],
-        statut_echeance=dossier.statut_echeance(today),
+        statut_echeance=statut_echeance,
+        echeance_explication=explanation(statut_echeance, programme_end()),
         choices=lifecycle.available_actions(dossier, current_user, today=today, roles=roles),
         timeline=timeline(dossier.id),
         documents=documents,

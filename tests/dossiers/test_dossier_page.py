@@ -86,7 +86,16 @@ def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
     assert dossier.etat == E.ADHESION_VALIDEE
 
 
-def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app):
+@pytest.mark.parametrize("months_left, badge, explained", [
+    (24, "Dans les délais", False),
+    (12, "Échéance au-delà de la fin du programme", True),  # 18 months run past the programme
+])
+def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app, monkeypatch,
+                                                         months_left, badge, explained):
+    from app.dossiers.echeance import add_months
+
+    end = add_months(today_in_paris(), months_left)
+    monkeypatch.setitem(app.config, "PROGRAMME_END", end.isoformat())
     user = commune_user(dossier)
     factories.deliberations(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", user)
@@ -107,7 +116,10 @@ def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossi
     db.session.refresh(dossier)
     assert dossier.etat == E.ADHESION_SIGNEE and dossier.adhesion_signee_le == today
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
-    assert "Dans les délais" in page and 'id="echeance-cadre"' in page
+    assert badge in page and 'id="echeance-cadre"' in page
+    explanation = (f"Échéance au-delà de la fin du programme ({end:%d/%m/%Y})\u00a0: la convention-cadre "
+                   "doit être signée avant la fin du programme.")
+    assert (explanation in page) == explained
 
 
 def test_signature_refused_keeps_no_file(client, login_as, dossier, app):
