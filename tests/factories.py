@@ -4,6 +4,7 @@ Test geography uses codes that no real commune has (they start with "Z"), so tes
 beside the real reference data.
 """
 import itertools
+import uuid
 
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
@@ -125,9 +126,10 @@ def user_with_role(role: Role, user_obj: User | None = None, **scope) -> User:
     return user_obj
 
 
-def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
-    """A document row (no file behind it): enough for the guards that look for documents."""
-    from app.documents.models import Document, DocumentType, Etape
+def document(dossier_obj, type_, etape=None, collectivite_code=None, uploaded_at=None, **kw):
+    """A document row and its first version's row (no file behind them): enough for the guards
+    that look for documents and for the time of their upload."""
+    from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 
     obj = Document(
         dossier_id=dossier_obj.id,
@@ -138,6 +140,12 @@ def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
         **kw,
     )
     db.session.add(obj)
+    n = _n()
+    db.session.add(DocumentVersion(
+        document=obj, numero=1, nom_fichier=f"document-{n}.pdf", content_type="application/pdf",
+        taille=1, sha256="0" * 64, storage_key=f"factory-{uuid.uuid4().hex}",
+        uploaded_by_id=obj.created_by_id, **({"uploaded_at": uploaded_at} if uploaded_at else {}),
+    ))
     db.session.flush()
     return obj
 

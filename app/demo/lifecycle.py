@@ -58,14 +58,20 @@ class Walker:
         self.dossier, self.rng, self.today, self.actors, self.archive = dossier, rng, today, actors, archive
         self.pdf = pdf
         self.day = None
+        self.last = None  # the time of the previous step
 
     def wait(self, low: int, high: int) -> date:
         self.day = min(self.day + timedelta(days=self.rng.randint(low, high)), self.today)
         return self.day
 
     def moment(self) -> datetime:
+        """A time of `day`, after the previous step's: an upload answering a request comes after it."""
         at = datetime.combine(self.day, time(8 + self.rng.randint(0, 8), self.rng.randint(0, 59)))
-        return min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
+        at = min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
+        if self.last is not None and at <= self.last:
+            at = self.last + timedelta(seconds=1)
+        self.last = at
+        return at
 
     def fire(self, event: str, who: str, **data):
         with archiving(self.archive):
@@ -75,6 +81,10 @@ class Walker:
         version = add_document(self.dossier, type=kind, etape=etape, collectivite_code=code, user=None,
                                file_storage_or_bytes=self.pdf, filename=f"{kind.value}.pdf", titre=titre)
         version.uploaded_at = version.document.created_at = self.moment()
+
+    def complete(self, etape: Etape):
+        """What the préfecture asked for, brought before the new deposit."""
+        self.document(DocumentType.AUTRE, etape, titre="Pièce complémentaire demandée par la préfecture")
 
     def deliberations(self, etape: Etape):
         for code in self.dossier.signataires():
@@ -98,7 +108,8 @@ class Walker:
             if until == E.ADHESION_A_COMPLETER:
                 return
             self.wait(7, 30)
-            self.fire("redeposer_adhesion", "porteur")
+            self.complete(Etape.ADHESION)
+            self.fire("redeposer_adhesion", "porteur", reason=self.rng.choice(REDEPOTS))
         self.wait(7, 30)
         self.fire("valider_adhesion", "prefecture")
         signed = self.wait(5, 40)
@@ -159,7 +170,8 @@ class Walker:
             if scenario == "cadre_a_completer":
                 return
             self.wait(5, 25)
-            self.fire("redeposer_cadre", "porteur")
+            self.complete(Etape.CADRE)
+            self.fire("redeposer_cadre", "porteur", reason=self.rng.choice(REDEPOTS))
         self.wait(5, 25)
         self.fire("valider_cadre", "prefecture")
         if scenario == "cadre_valide":
@@ -174,6 +186,11 @@ COMPLEMENTS = [
     "Le plan de financement du poste de chef de projet est à préciser.",
     "Les signatures de l'annexe sont manquantes.",
     "Le périmètre ORT doit être cartographié.",
+]
+REDEPOTS = [
+    "La pièce demandée est jointe au dossier.",
+    "Le plan de financement est précisé en annexe.",
+    "Les signatures manquantes ont été recueillies.",
 ]
 PROLONGATIONS = [
     "Recrutement tardif du chef de projet.",

@@ -13,7 +13,7 @@ import logging
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import case, event, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -148,6 +148,22 @@ def documents_of(dossier) -> list[Document]:
         .options(selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by))
         .order_by(Document.created_at, Document.id)
     ))
+
+
+def step_documents(dossier_id: int, etape: Etape, avenant_id: int | None = None):
+    """(type, collectivité code or "") of the documents of a step, and the latest time a person
+    uploaded a version of one of them (files Jalons generated do not count): one statement."""
+    person_upload = case((DocumentVersion.generated.is_(False), DocumentVersion.uploaded_at))
+    rows = db.session.execute(
+        select(Document.type, Document.collectivite_code, func.max(person_upload))
+        .outerjoin(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(Document.dossier_id == dossier_id, Document.etape == etape,
+               Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
+        .group_by(Document.id, Document.type, Document.collectivite_code)
+    ).all()
+    documents = frozenset((kind.value, code or "") for kind, code, _ in rows)
+    uploads = [at for _, _, at in rows if at is not None]
+    return documents, max(uploads, default=None)
 
 
 def documents_by_step(dossier) -> list[tuple[Etape, list[Document]]]:

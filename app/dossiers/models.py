@@ -84,6 +84,13 @@ class Dossier(db.Model):
             codes.append(self.epci_siren)
         return tuple(sorted(codes))
 
+    def signataires_nommes(self) -> tuple[tuple[str, str], ...]:
+        """(code, name) of the same collectivités, as a reader lists them: the communes by
+        name, then the EPCI."""
+        names = self.collectivite_names()
+        codes = [c.insee for c in self.communes] + ([self.epci_siren] if self.epci_siren else [])
+        return tuple((code, names[code]) for code in codes)
+
     def current_step(self) -> Etape:
         if self.etat in ADHESION_STATES:
             return Etape.ADHESION

@@ -55,6 +55,11 @@ class Machine:
     history_label: Callable[[Any, str], str] = lambda subject, label: label
     state_field: str = "etat"
     subject_phrase: str = "le dossier"  # "quand le dossier est à l'étape …"
+    # Events that commit nobody (a draft begins): a plain button; every other one goes
+    # through the confirmation page.
+    immediate: frozenset = frozenset()
+    # (event, facts) -> the guards.Requirement list the event's guard checks, for the pages
+    requirements: Callable[[str, Facts], list] = lambda event, facts: []
 
     def state_of(self, subject):
         return getattr(subject, self.state_field)
@@ -122,6 +127,7 @@ class Choice:
     refused: str | None
     irreversible: bool
     fields: tuple
+    confirm: bool = True  # through the confirmation page (else a plain button)
 
 
 def available_actions(subject, machine: Machine, user, *, today: date | None = None,
@@ -146,7 +152,8 @@ def available_actions(subject, machine: Machine, user, *, today: date | None = N
             check_event(machine.events, event.id, _with_placeholders(facts, rule.fields))
         except TransitionRefusee as refusal:
             refused = str(refusal)
-        choices.append(Choice(event.id, rule.label, refused, event.id in machine.irreversible, rule.fields))
+        choices.append(Choice(event.id, rule.label, refused, event.id in machine.irreversible, rule.fields,
+                              confirm=event.id not in machine.immediate))
     return choices
 
 

@@ -1,7 +1,9 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.core.formatting import date_fr, datetime_fr, money_fr, number_fr
+import pytest
+
+from app.core.formatting import date_fr, datetime_fr, de_nom, money_fr, number_fr
 
 NNBSP, NBSP = "\u202f", "\xa0"
 
@@ -25,3 +27,18 @@ def test_amounts_and_numbers_in_french():
     assert money_fr(45000) == f"45{NNBSP}000{NBSP}€"
     assert number_fr(1234.5) == f"1{NNBSP}234,5"
     assert money_fr(None) == "—"
+
+
+@pytest.mark.parametrize("nom, expected", [
+    ("Jonzac", "de Jonzac"),
+    ("Angoulême", "d'Angoulême"),
+    ("Le Havre", "du Havre"),
+    ("Les Mathes", "des Mathes"),
+    ("La Rochelle", "de La Rochelle"),
+    ("Hiersac", "de Hiersac"),
+    ("CC de la Haute Saintonge", "de la CC de la Haute Saintonge"),
+    ("Métropole du Grand Paris", "de la Métropole du Grand Paris"),
+    ("Bordeaux Métropole", "de Bordeaux Métropole"),
+])
+def test_names_after_de_take_the_article_french_uses(nom, expected):
+    assert de_nom(nom) == expected
