@@ -1,6 +1,6 @@
 """Upload forms. The file itself is checked by the service (app/documents/files.py)."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -8,6 +8,7 @@ from app.core.forms import Form
 from app.documents.models import DocumentType, Etape
 
 AVENANT_PREFIX = "avenant-"
+RETOURS = ("dossier", "avenant")
 
 
 def _file_field():
@@ -35,6 +36,8 @@ class UploadForm(Form):
         validators=[Length(max=300, message="Le titre ne doit pas dépasser 300 caractères.")],
     )
     fichier = _file_field()
+    # The page the user came from ("dossier", "avenant"), to go back there after the upload.
+    retour = HiddenField()
 
     def set_choices(self, dossier, avenants) -> None:
         """Steps (one entry per avenant) and the collectivités of this dossier, by name."""
@@ -50,9 +53,24 @@ class UploadForm(Form):
             collectivites.append(SelectChoice(dossier.epci.siren, f"{dossier.epci.nom} (intercommunalité)"))
         self.collectivite.choices = collectivites
 
+    def prefill(self, args, default_step: str) -> None:
+        """From a link ("?type=deliberation&collectivite=…&etape=…&retour=dossier"): only
+        values the fields offer are taken."""
+        def offered(field, value):
+            return value if value in {choice.value for choice in field.choices} else None
+
+        self.type.data = offered(self.type, args.get("type")) or ""
+        self.collectivite.data = offered(self.collectivite, args.get("collectivite")) or ""
+        self.etape.data = offered(self.etape, args.get("etape")) or default_step
+        self.retour.data = args.get("retour") if args.get("retour") in RETOURS else ""
+
     def validate_collectivite(self, field):
         if self.type.data == DocumentType.DELIBERATION.value and not field.data:
             raise ValidationError("Indiquez la collectivité qui a pris cette délibération.")
+
+    def chosen_avenant(self, avenants):
+        """The avenant the step select names, if it names one."""
+        return {f"{AVENANT_PREFIX}{a.id}": a for a in avenants}.get(self.etape.data or "")
 
     def chosen_step(self, avenants) -> tuple[Etape, object]:
         """(étape, avenant or None) from the step select."""

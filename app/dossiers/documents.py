@@ -85,6 +85,15 @@ def _form_error(form, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
+def _back(dossier, retour: str, avenant=None) -> str:
+    """The page an upload started from: the dossier, the avenant, or the documents list."""
+    if retour == "avenant" and avenant is not None:
+        return url_for("avenants.show", dossier_id=dossier.id, numero=avenant.numero)
+    if retour == "dossier":
+        return url_for("dossiers.show", dossier_id=dossier.id)
+    return url_for("documents.index", dossier_id=dossier.id)
+
+
 def _hint() -> str:
     return files.accepted_formats_hint(services.max_upload_bytes())
 
@@ -108,10 +117,8 @@ def upload(dossier_id):
     form = UploadForm()
     form.set_choices(dossier, avenants)
     if request.method == "GET":
-        # The dossier page may link here for a given document ("?type=deliberation&collectivite=…").
-        form.type.data = request.args.get("type", "")
-        form.collectivite.data = request.args.get("collectivite", "")
-        form.etape.data = dossier.current_step().value
+        # The checklists link here for a given document ("?type=deliberation&collectivite=…").
+        form.prefill(request.args, dossier.current_step().value)
     if form.validate_on_submit():
         etape, avenant = form.chosen_step(avenants)
         is_deliberation = form.type.data == DocumentType.DELIBERATION.value
@@ -127,8 +134,9 @@ def upload(dossier_id):
         else:
             _commit(version)
             flash(f"Document « {version.document.titre} » ajouté.", "success")
-            return redirect(url_for("documents.index", dossier_id=dossier.id))
-    return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint())
+            return redirect(_back(dossier, form.retour.data, avenant))
+    return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint(),
+                           back=_back(dossier, form.retour.data, form.chosen_avenant(avenants)))
 
 
 @bp.route("/dossiers/<int:dossier_id>/documents/<int:document_id>/versions", methods=["GET", "POST"])
