@@ -84,3 +84,44 @@ def test_the_settings_come_from_the_environment(monkeypatch):
     app = create_app({"JALONS_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["PROGRAMME_END"] == "2028-06-30" and app.config["EXTENSION_MAX_MONTHS"] == 6
     assert "PROGRAMME_END" in config.ENV_SETTINGS
+
+
+def page_text(response) -> str:
+    from html import unescape
+    import re
+
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", unescape(response.get_data(as_text=True))))
+
+
+def test_the_extension_form_shows_the_current_deadline_and_how_far_it_may_go(client, login_as, dossier):
+    login_as(prefet(dossier))
+    response = client.get(f"/dossiers/{dossier.id}/actions/prolonger_delai")
+    page = page_text(response)
+    assert "Échéance actuelle 15 septembre 2025" in page
+    assert "Fin du programme 31 décembre 2026" in page
+    assert "Nouvelle date limite possible au plus tard le 15 septembre 2026" in page
+    assert "Au plus tard le 15 septembre 2026 : ni après la fin du programme, ni plus de 12 mois" in page
+    html = response.get_data(as_text=True)
+    assert 'min="2025-09-16"' in html and 'max="2026-09-15"' in html
+
+
+def test_the_timeline_shows_the_old_and_the_new_deadline(client, login_as, dossier):
+    agent = prefet(dossier)
+    login_as(agent)
+    response = client.post(f"/dossiers/{dossier.id}/actions/prolonger_delai", data={
+        "version": dossier.version, "reason": "Fusion de communes", "new_deadline": "2026-03-31"})
+    assert response.status_code == 302
+    page = page_text(client.get(f"/dossiers/{dossier.id}"))
+    assert ("Délai prolongé. La convention-cadre doit désormais être signée au plus tard le 31 mars 2026."
+            in page)
+    history = page[page.index("Historique"):]
+    assert "Échéance reportée du 15 septembre 2025 au 31 mars 2026." in history
+    assert "Motif : Fusion de communes" in history
+
+
+def test_a_refused_extension_date_is_said_on_the_form(client, login_as, dossier):
+    login_as(prefet(dossier))
+    response = client.post(f"/dossiers/{dossier.id}/actions/prolonger_delai", data={
+        "version": dossier.version, "reason": "Fusion", "new_deadline": "2027-01-31"})
+    assert response.status_code == 200
+    assert "ne peut pas dépasser la fin du programme (31/12/2026)" in page_text(response)
