@@ -61,7 +61,8 @@ def show(dossier_id, numero):
     dossier = get_dossier(dossier_id)
     item = get_avenant(dossier, numero)
     documents = db.session.scalars(
-        select(Document).where(Document.avenant_id == item.id, Document.etape == Etape.AVENANT)
+        select(Document).where(Document.avenant_id == item.id, Document.etape == Etape.AVENANT,
+                               Document.withdrawn_at.is_(None))
         .order_by(Document.id)
     ).all()
     entries = timeline(dossier.id, "avenant", item.id)

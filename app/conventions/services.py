@@ -25,7 +25,8 @@ def archive_convention(dossier: Dossier, kind: str, user) -> DocumentVersion:
     document = db.session.scalar(
         select(Document)
         .where(Document.dossier_id == dossier.id, Document.etape == etape,
-               Document.type == DocumentType.PROJET_CONVENTION, Document.avenant_id.is_(None))
+               Document.type == DocumentType.PROJET_CONVENTION, Document.avenant_id.is_(None),
+               Document.withdrawn_at.is_(None))
         .order_by(Document.id.desc())
         .limit(1)
     )

@@ -1,6 +1,6 @@
 """Upload forms. The file itself is checked by the service (app/documents/files.py)."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -17,6 +17,14 @@ def _file_field():
 
 class VersionForm(Form):
     fichier = _file_field()
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField(
+        "Motif du retrait (facultatif)",
+        description="Par exemple\u00a0: ajouté à la mauvaise étape. Il est conservé dans l'historique du dossier.",
+        validators=[Length(max=4000, message="Le motif ne peut dépasser 4 000 caractères.")],
+    )
 
 
 class UploadForm(Form):

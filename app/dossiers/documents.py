@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 from app.core.db import db
 from app.core.errors import DomainError
 from app.documents import files, services
-from app.documents.forms import UploadForm, VersionForm
+from app.documents.forms import UploadForm, VersionForm, WithdrawForm
 from app.documents.models import Document, DocumentType, DocumentVersion
+from app.dossiers import withdrawals
 from app.dossiers.models import Dossier
 from app.dossiers.views import get_dossier
 
@@ -101,8 +102,10 @@ def _hint() -> str:
 @bp.route("/dossiers/<int:dossier_id>/documents")
 def index(dossier_id):
     dossier = get_dossier(dossier_id)
+    steps, withdrawn = services.documents_by_step(dossier)
     return render_template(
-        "documents/index.html", dossier=dossier, steps=services.documents_by_step(dossier),
+        "documents/index.html", dossier=dossier, steps=steps, withdrawn=withdrawn,
+        windows=withdrawals.windows(dossier),
         avenants={a.id: a for a in dossier.avenants},
         collectivites=dossier.collectivite_names(),
         may_upload=dossier.can_upload(current_user),
@@ -160,6 +163,28 @@ def new_version(dossier_id, document_id):
     return render_template(
         "documents/version.html", dossier=dossier, document=document, form=form, hint=_hint()
     )
+
+
+@bp.route("/dossiers/<int:dossier_id>/documents/<int:document_id>/retirer", methods=["GET", "POST"])
+def withdraw(dossier_id, document_id):
+    dossier = get_dossier(dossier_id)
+    document = _get_document(dossier, document_id)
+    if not document.can_withdraw(current_user, withdrawals.windows(dossier).of(document)):
+        abort(403)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdrawals.withdraw_document(dossier, document, current_user, form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Document « {document.titre} » retiré. Il reste consultable parmi les documents retirés "
+                  "et dans l'historique du dossier.", "success")
+            return redirect(url_for("documents.index", dossier_id=dossier.id))
+    return render_template("documents/withdraw.html", dossier=dossier, document=document, form=form,
+                           collectivites=dossier.collectivite_names())
 
 
 @bp.route("/documents/versions/<int:version_id>/telecharger")

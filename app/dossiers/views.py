@@ -55,7 +55,7 @@ def show(dossier_id):
     today = today_in_paris()
     documents = db.session.scalars(
         select(Document)
-        .where(Document.dossier_id == dossier.id)
+        .where(Document.dossier_id == dossier.id, Document.withdrawn_at.is_(None))
         .options(selectinload(Document.versions))
         .order_by(Document.etape, Document.type, Document.id)
     ).all()
