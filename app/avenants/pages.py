@@ -67,9 +67,10 @@ def action_page(avenant, event: str, *, may_upload: bool) -> ActionPage:
             "Facultatif : l'avenant signé est déjà parmi ses documents." if facts.signed_document
             else f"Le PDF de l'avenant portant toutes les signatures. Taille maximale{NBSP}: 20{NBSP}Mo.",
         )
+    back = url_for("avenants.show", dossier_id=avenant.dossier_id, numero=avenant.numero)
     return ActionPage(
-        title=f"{rule.label} n° {avenant.numero}" if rule else event,
-        back=url_for("avenants.show", dossier_id=avenant.dossier_id, numero=avenant.numero),
+        title=f"{rule.label} n° {avenant.numero}" if rule else event, back=back,
+        parent=(f"Avenant n° {avenant.numero}", back),
         signed_file=SignedFile(Etape.AVENANT, f"Avenant n° {avenant.numero} signé", avenant),
         state=lambda: avenant.etat.label, intro=_say(INTRO[event], avenant) if event in INTRO else "",
         checklist=tuple(checklist(lifecycle.MACHINE.requirements(event, facts), avenant_place(avenant),

@@ -45,6 +45,7 @@ class ActionPage:
     texts: dict = field(default_factory=dict)  # field name -> forms.FieldText
     file_required: bool = False
     done: Callable[[], str] | None = None  # the flash once recorded (who acts next)
+    parent: tuple | None = None  # (label, url) of the subject between the dossier and the page
 
 
 def action_page(dossier, subject, machine: runner.Machine, event: str, page: ActionPage):

@@ -3,6 +3,7 @@ happened once it is done, and which button is the expected one."""
 from datetime import date
 
 from app.core.formatting import date_fr
+from app.dossiers.echeance import programme_end
 from app.dossiers.models import DossierEtat as E
 from app.referentiel.noms import prefecture_de
 
@@ -97,10 +98,20 @@ def prefecture(dossier) -> str:
     return prefecture_de(dossier.departement.code, dossier.departement.nom)
 
 
+def deadline_words(dossier) -> str:
+    """The deadline of the convention-cadre as a sentence ends it: its date, or the end of the
+    programme when 18 months run past it (the convention ends with the programme)."""
+    end = programme_end()
+    if dossier.echeance_cadre and dossier.echeance_cadre > end:
+        return (f"{date_fr(end)}, fin du programme (les 18{NBSP}mois courraient jusqu'au "
+                f"{date_fr(dossier.echeance_cadre)})")
+    return date_fr(dossier.echeance_cadre)
+
+
 def _say(text: str, dossier) -> str:
     name = prefecture(dossier)
     return text.format(prefecture=name, Prefecture=name[0].upper() + name[1:], nbsp=NBSP,
-                       echeance=date_fr(dossier.echeance_cadre))
+                       echeance=deadline_words(dossier) if "{echeance}" in text else "")
 
 
 def intro(dossier, event: str) -> str:

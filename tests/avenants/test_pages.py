@@ -64,6 +64,7 @@ def test_the_signature_page_asks_for_the_signed_avenant_and_requires_it(client, 
     deposited(avenant)
     login_as(prefet(avenant.dossier))
     response = client.get(url(avenant, "/actions/signer"))
+    assert f'<a class="fr-breadcrumb__link" href="{url(avenant)}">Avenant n° 1</a>' in response.get_data(as_text=True)
     page = text(response)
     assert "Enregistrer la signature de l'avenant n° 1" in page
     assert "étape actuelle : Avenant déposé (en instruction)" in page

@@ -207,13 +207,15 @@ def test_adhesion_from_draft_to_signature(axe_page, labellise_dossier, tmp_path)
         "button", name="Confirmer : Enregistrer la signature de la convention d'adhésion").click()
 
     # Signed: the 18-month deadline for the convention-cadre is running, or the programme's end.
-    deadline = add_months(today, 18)
+    deadline, end = add_months(today, 18), date.fromisoformat(Defaults.PROGRAMME_END)
+    long_deadline = format_date(deadline, format="long", locale="fr_FR")
+    by = (f"{format_date(end, format='long', locale='fr_FR')}, fin du programme (les 18 mois courraient "
+          f"jusqu'au {long_deadline})" if deadline > end else long_deadline)
     expect(page.locator("#messages")).to_contain_text(
-        "Signature de la convention d'adhésion enregistrée. La convention-cadre doit être signée au plus "
-        f"tard le {format_date(deadline, format='long', locale='fr_FR')}.")
+        f"Signature de la convention d'adhésion enregistrée. La convention-cadre doit être signée au plus "
+        f"tard le {by}.")
     expect_etat(page, "Convention d'adhésion signée")
-    expect(page.locator("#echeance-cadre")).to_have_text(format_date(deadline, format="long", locale="fr_FR"))
-    end = date.fromisoformat(Defaults.PROGRAMME_END)
+    expect(page.locator("#echeance-cadre")).to_have_text(long_deadline)
     if deadline > end:
         expect(page.locator("#statut-echeance")).to_have_text("Échéance au-delà de la fin du programme")
         expect(page.locator("#echeance-explication")).to_have_text(

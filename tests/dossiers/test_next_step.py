@@ -226,3 +226,27 @@ def test_a_conflict_keeps_what_the_user_typed(client, login_as, dossier):
                        ).status_code == 302
     db.session.refresh(dossier)
     assert dossier.etat == E.SORTI
+
+
+@pytest.mark.parametrize("months, expected", [
+    (24, "La convention-cadre doit être signée au plus tard le {deadline}."),
+    (6, "La convention-cadre doit être signée au plus tard le {end}, fin du programme (les 18 mois "
+        "courraient jusqu'au {deadline})."),
+])
+def test_the_signature_message_gives_the_deadline_the_programme_allows(client, login_as, app, monkeypatch,
+                                                                     dossier, months, expected):
+    from app.core.formatting import date_fr, today_in_paris
+    from app.dossiers.echeance import add_months
+
+    today = today_in_paris()
+    end = add_months(today, months)
+    monkeypatch.setitem(app.config, "PROGRAMME_END", end.isoformat())
+    submitted(dossier)
+    agent = prefet(dossier)
+    lifecycle.fire(dossier, "valider_adhesion", agent)
+    factories.document(dossier, "convention_signee", "adhesion")
+    login_as(agent)
+    response = client.post(f"/dossiers/{dossier.id}/actions/signer_adhesion",
+                           data={"version": dossier.version, "signature_date": today.isoformat()},
+                           follow_redirects=True)
+    assert expected.format(deadline=date_fr(add_months(today, 18)), end=date_fr(end)) in text(response)
