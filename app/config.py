@@ -3,6 +3,7 @@
 The environment wins so that a deployment needs no file in the code tree.
 """
 import os
+from datetime import date
 from urllib.parse import urlsplit
 
 ENV_SETTINGS = (
@@ -12,13 +13,13 @@ ENV_SETTINGS = (
     "UPLOAD_MAX_BYTES", "DOCUMENTS_DIR", "BASE_URL", "TRUSTED_HOSTS", "TRUSTED_PROXIES",
     "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS", "AUDIT_KEYS", "AUDIT_KEY_ID",
     "OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_CONTACT", "PUBLICATION_DIRECTOR",
-    "HOSTING_PROVIDER", "DPO_CONTACT",
+    "HOSTING_PROVIDER", "DPO_CONTACT", "PROGRAMME_END", "EXTENSION_MAX_MONTHS",
     "OUTBOX_CLAIM_LEASE_SECONDS",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
     "MAIL_PORT", "UPLOAD_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS",
-    "OUTBOX_CLAIM_LEASE_SECONDS",
+    "OUTBOX_CLAIM_LEASE_SECONDS", "EXTENSION_MAX_MONTHS",
 }
 LIST_SETTINGS = {"TRUSTED_HOSTS"}
 
@@ -78,7 +79,12 @@ class Defaults:
     TIMEZONE = "Europe/Paris"
     LOCALE = "fr_FR"
     PROGRAMME_START = "2020-10-01"
+    # The end of the programme (ISO date): the conventions run until then, no extension of
+    # the 18-month deadline goes past it. The one end date of the code: read it through
+    # app.dossiers.echeance.programme_end().
     PROGRAMME_END = "2026-12-31"
+    # An extension of the 18-month deadline moves it by this many months at most.
+    EXTENSION_MAX_MONTHS = 12
     # Keys of the history's HMAC chain: "id:secret,id:secret" (the environment), never in the
     # database; AUDIT_KEY_ID names the one new rows are signed with (the others still verify).
     AUDIT_KEYS = None
@@ -165,6 +171,7 @@ def load(app, overrides=None):
     cfg["BASE_URL"] = _base_url(cfg["BASE_URL"], development)
     # Flask (3.1) answers 400 to a request whose Host is not in this list.
     cfg["TRUSTED_HOSTS"] = _trusted_hosts(cfg, development)
+    _check_programme_dates(cfg)
     if development:
         # Plain http on 127.0.0.1: a Secure cookie would never come back.
         cfg["SESSION_COOKIE_SECURE"] = False
@@ -172,6 +179,18 @@ def load(app, overrides=None):
     else:
         cfg["DEBUG"] = False
     cfg["MAX_CONTENT_LENGTH"] = cfg["UPLOAD_MAX_BYTES"] + 1024 * 1024
+
+
+def _check_programme_dates(cfg) -> None:
+    """A mistyped end date would silently refuse every extension: fail at start-up instead."""
+    try:
+        date.fromisoformat(str(cfg["PROGRAMME_END"]))
+    except ValueError:
+        raise RuntimeError(
+            f"PROGRAMME_END «\u00a0{cfg['PROGRAMME_END']}\u00a0» n'est pas une date de la forme AAAA-MM-JJ."
+        ) from None
+    if int(cfg["EXTENSION_MAX_MONTHS"]) < 1:
+        raise RuntimeError("EXTENSION_MAX_MONTHS doit être un nombre de mois supérieur ou égal à 1.")
 
 
 DEV_AUDIT_KEY = {"dev": "jalons-dev-audit-key-not-secret"}

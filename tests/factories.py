@@ -4,6 +4,7 @@ Test geography uses codes that no real commune has (they start with "Z"), so tes
 beside the real reference data.
 """
 import itertools
+import uuid
 from datetime import date
 
 from app.auth import sessions
@@ -13,7 +14,7 @@ from app.conventions.models import (
     COMMUNE, EPCI, ETAT, ETAT_CODE, PARTENAIRE, ConventionContenu, SecteurIntervention, Signataire,
 )
 from app.core.db import db
-from app.documents.models import Document, DocumentType, Etape
+from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.referentiel.models import Commune, Departement, Epci, Region
 
@@ -137,8 +138,9 @@ def user_session(user_obj: User) -> UserSession:
     return sessions.open_session(user_obj, "pytest")
 
 
-def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
-    """A document row (no file behind it): enough for the guards that look for documents."""
+def document(dossier_obj, type_, etape=None, collectivite_code=None, uploaded_at=None, **kw):
+    """A document row and its first version's row (no file behind them): enough for the guards
+    that look for documents and for the time of their upload."""
     obj = Document(
         dossier_id=dossier_obj.id,
         type=DocumentType(type_),
@@ -148,6 +150,12 @@ def document(dossier_obj, type_, etape=None, collectivite_code=None, **kw):
         **kw,
     )
     db.session.add(obj)
+    n = _n()
+    db.session.add(DocumentVersion(
+        document=obj, numero=1, nom_fichier=f"document-{n}.pdf", content_type="application/pdf",
+        taille=1, sha256="0" * 64, storage_key=f"factory-{uuid.uuid4().hex}",
+        uploaded_by_id=obj.created_by_id, **({"uploaded_at": uploaded_at} if uploaded_at else {}),
+    ))
     db.session.flush()
     return obj
 

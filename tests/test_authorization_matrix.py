@@ -218,6 +218,26 @@ def failed_message():
     return message
 
 
+def uploader_only(actor: str) -> str:
+    """Withdrawing a document: only the person who added it (here the commune's user), before
+    the deposit of its step; the others who see the dossier are refused."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor == "commune":
+        return OK
+    return FORBIDDEN if actor in ("epci", "chef_de_projet", "prefecture", "partenaire", "anct") else NOT_FOUND
+
+
+def document_of_the_commune(world: World) -> int:
+    from app.documents import services
+    from tests.documents import samples
+
+    return services.add_document(
+        world.dossier, type="autre", etape="adhesion", file_storage_or_bytes=samples.pdf(),
+        filename="plan.pdf", user=world.users["commune"],
+    ).document_id
+
+
 @dataclass
 class Rule:
     url: Callable[[World], str]
@@ -284,6 +304,9 @@ RULES: dict[str, Rule] = {
     "documents.new_version": Rule(
         lambda w: f"/dossiers/{w.dossier.id}/documents/{stored_document_version(w).document_id}/versions",
         porteurs_and_prefecture,
+    ),
+    "documents.withdraw": Rule(
+        lambda w: f"/dossiers/{w.dossier.id}/documents/{document_of_the_commune(w)}/retirer", uploader_only
     ),
     "documents.download": Rule(
         lambda w: f"/documents/versions/{stored_document_version(w).id}/telecharger", in_dossier_scope

@@ -262,3 +262,39 @@ def test_existing_outbox_messages_are_kept_with_the_status_they_had(migrations_a
     with db.engine.connect() as connection:
         kept = connection.exec_driver_sql("SELECT id, sent_at IS NOT NULL, attempts FROM outbox_message ORDER BY id").all()
     assert [tuple(row) for row in kept] == [(1, True, 1), (2, False, MAX_ATTEMPTS), (3, False, 2)]
+
+
+# --- documents withdrawn by their uploader (b8b9652baf0d) ------------------------------------
+
+def test_withdrawal_columns_are_added_beside_the_documents_and_removed_again(migrations_app):
+    from sqlalchemy import text
+
+    upgrade(revision="86fa98521692")
+    with db.engine.begin() as connection:
+        for statement in (
+            "INSERT INTO region (code, nom) VALUES ('ZR', 'Région')",
+            "INSERT INTO departement (code, nom, region_code) VALUES ('ZD', 'Dép', 'ZR')",
+            "INSERT INTO dossier (id, reference, nom, departement_code, etat, version, created_at, updated_at) "
+            "VALUES (1, 'pvd-z', 'Z', 'ZD', 'adhesion_redaction', 1, '2025-01-01', '2025-01-01')",
+            "INSERT INTO document (id, dossier_id, etape, type, titre, created_at) "
+            "VALUES (1, 1, 'adhesion', 'autre', 'Plan', '2025-01-02')",
+            "INSERT INTO document_version (id, document_id, numero, nom_fichier, content_type, taille, sha256, "
+            "storage_key, generated, uploaded_at) VALUES (1, 1, 1, 'plan.pdf', 'application/pdf', 1, 'x', 'k', "
+            "false, '2025-01-02')",
+        ):
+            connection.execute(text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT titre, withdrawn_at, withdrawn_by_id FROM document")).all() == [("Plan", None, None)]
+    if db.engine.dialect.name == "postgresql":
+        downgrade(revision="86fa98521692")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("document")}
+        assert "withdrawn_at" not in columns and "withdrawn_by_id" not in columns
+    else:  # SQLite cannot copy a table its document versions point to: the columns stay, unused
+        downgrade(revision="86fa98521692")
+        assert "withdrawn_at" in {c["name"] for c in inspect(db.engine).get_columns("document")}
+        upgrade()  # and the upgrade finds them
+        assert "withdrawn_by_id" in {c["name"] for c in inspect(db.engine).get_columns("document")}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM document_version")).scalar() == 1

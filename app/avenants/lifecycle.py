@@ -1,28 +1,23 @@
 """The avenant's machine as the runner sees it."""
 from datetime import date
 
-from sqlalchemy import select
-
-from app.core.db import db
-from app.documents.models import Document, DocumentType, Etape
-from app.documents.services import deposit_record, signed_record
-from app.workflows import runner
-from app.workflows.avenant import EVENTS, IRREVERSIBLE, AvenantFacts, AvenantWorkflow
-
-
-def documents_present(avenant) -> frozenset:
-    rows = db.session.execute(
-        select(Document.type).where(Document.avenant_id == avenant.id, Document.etape == Etape.AVENANT)
-    )
-    return frozenset((kind.value, "") for (kind,) in rows)
+from app.avenants.models import AvenantEtat
+from app.core.formatting import today_in_paris
+from app.documents.models import DocumentType, Etape
+from app.documents.services import deposit_record, signed_record, step_documents
+from app.workflows import history, runner
+from app.workflows.avenant import EVENTS, IRREVERSIBLE, AvenantFacts, AvenantWorkflow, requirements
 
 
 def avenant_facts(avenant, *, roles: frozenset, today: date, **typed) -> AvenantFacts:
-    documents = documents_present(avenant)
+    documents, last_upload = step_documents(avenant.dossier_id, Etape.AVENANT, avenant.id)
+    asked = (history.last_at(avenant.dossier_id, "avenant", avenant.id, ("demander_complements",))
+             if avenant.etat == AvenantEtat.A_COMPLETER else None)
     return AvenantFacts(
         roles=roles, today=today, documents=documents,
         signed_document=(DocumentType.CONVENTION_SIGNEE.value, "") in documents,
-        submitted_on=avenant.depose_le, **typed,
+        submitted_on=avenant.depose_le, complements_requested_at=asked, last_upload_at=last_upload,
+        **typed,
     )
 
 
@@ -44,7 +39,7 @@ MACHINE = runner.Machine(
     irreversible=IRREVERSIBLE, roles_of=lambda avenant, user: avenant.dossier.roles_of(user),
     facts=avenant_facts, apply=apply_step, dossier_id=lambda avenant: avenant.dossier_id,
     history_label=lambda avenant, label: f"{label} n° {avenant.numero}",
-    subject_phrase="l'avenant",
+    subject_phrase="l'avenant", requirements=requirements,
 )
 
 
@@ -54,3 +49,8 @@ def fire(avenant, event: str, user, **kwargs):
 
 def available_actions(avenant, user) -> list[runner.Choice]:
     return runner.available_actions(avenant, MACHINE, user)
+
+
+def facts_of(avenant) -> AvenantFacts:
+    """The facts the guards read, with no actor: what the pages show of a step's needs."""
+    return avenant_facts(avenant, roles=frozenset(), today=today_in_paris())

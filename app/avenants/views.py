@@ -5,13 +5,14 @@ from sqlalchemy import select
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.avenants import lifecycle, services
+from app.avenants import lifecycle, pages, services
 from app.avenants.models import Avenant
 from app.core.db import db
 from app.core.errors import DomainError
 from app.core.forms import Form
 from app.documents.models import Document, Etape
-from app.dossiers.actions import SignedFile, action_page
+from app.dossiers.actions import action_page
+from app.dossiers.checklist import avenant_place
 from app.dossiers.views import get_dossier
 from app.workflows.history import timeline
 
@@ -60,13 +61,18 @@ def show(dossier_id, numero):
     dossier = get_dossier(dossier_id)
     item = get_avenant(dossier, numero)
     documents = db.session.scalars(
-        select(Document).where(Document.avenant_id == item.id, Document.etape == Etape.AVENANT)
+        select(Document).where(Document.avenant_id == item.id, Document.etape == Etape.AVENANT,
+                               Document.withdrawn_at.is_(None))
         .order_by(Document.id)
     ).all()
+    entries = timeline(dossier.id, "avenant", item.id)
+    can_upload = dossier.can_upload(current_user)
     return render_template(
         "avenants/show.html", dossier=dossier, avenant=item, documents=documents,
-        choices=lifecycle.available_actions(item, current_user),
-        timeline=timeline(dossier.id, "avenant", item.id),
+        choices=lifecycle.available_actions(item, current_user), expected=pages.EXPECTED.get(item.etat),
+        next_step=pages.NEXT_STEP[item.etat], checklist=pages.deposit_checklist(item, may_act=can_upload),
+        complements=pages.pending_complements(item, entries),
+        can_upload=can_upload, upload_place=avenant_place(item), timeline=entries,
     )
 
 
@@ -74,10 +80,7 @@ def show(dossier_id, numero):
 def act(dossier_id, numero, event):
     dossier = get_dossier(dossier_id)
     item = get_avenant(dossier, numero)
-    rule = lifecycle.MACHINE.events.get(event)
-    return action_page(
-        dossier, item, lifecycle.MACHINE, event,
-        title=f"{rule.label} n° {item.numero}" if rule else event,
-        back=url_for("avenants.show", dossier_id=dossier.id, numero=item.numero),
-        signed_file=SignedFile(Etape.AVENANT, f"Avenant n° {item.numero} signé", item),
-    )
+    if event not in lifecycle.MACHINE.events:
+        abort(404)
+    page = pages.action_page(item, event, may_upload=dossier.can_upload(current_user))
+    return action_page(dossier, item, lifecycle.MACHINE, event, page)

@@ -14,6 +14,7 @@ from app.documents.models import Document, DocumentType, Etape
 from app.dossiers.models import Dossier
 from app.conventions.models import COMMUNE, EPCI, ETAT, ETAT_CODE, PARTENAIRE, ConventionContenu
 from app.conventions.partenaires import PARTENAIRES, Partenaire
+from app.referentiel.noms import du_departement
 
 KINDS = ("adhesion", "cadre")
 SECTIONS = {  # the convention-cadre's sections: attribute -> name
@@ -22,25 +23,6 @@ SECTIONS = {  # the convention-cadre's sections: attribute -> name
     "perimetre_ort": "Périmètre de l'ORT",
 }
 NO_PARTNER = "Partenaires signataires (au moins un)"
-
-# "le préfet de la Charente-Maritime": the article depends on the département (INSEE TNCC).
-# Codes absent here take "de" or "d'" (de Loir-et-Cher, d'Eure-et-Loir, de Paris, de Mayotte).
-ARTICLES = {
-    "de l'": "01 02 03 07 09 10 11 12 27 34 36 38 60 61 89 91",
-    "de la ": "16 17 19 2A 2B 21 23 24 26 31 33 42 43 44 48 50 51 52 53 55 57 58 70 72 73 74 "
-              "76 80 85 86 87 93 971 972 973",
-    "du ": "14 15 18 25 29 30 32 39 45 46 56 59 62 63 67 68 69 81 83 90 94 95",
-    "des ": "04 05 06 08 13 22 40 64 65 66 78 79 88 92",
-}
-ARTICLE_OF = {code: article for article, codes in ARTICLES.items() for code in codes.split()}
-
-
-def du_departement(code: str, nom: str) -> str:
-    """`17`, `Charente-Maritime` → `de la Charente-Maritime`; `59` → `du Nord`."""
-    if code in ARTICLE_OF:
-        return ARTICLE_OF[code] + nom
-    return f"d'{nom}" if nom[:1].lower() in "aeiouyéèêâîô" else f"de {nom}"
-
 
 @dataclass
 class Deliberation:
@@ -167,14 +149,17 @@ def read(dossier: Dossier, kind: str) -> Contenu:
     return contenu
 
 
-def missing_pieces(contenu: Contenu) -> list[str]:
-    """Every piece the convention still lacks, named as a person reads it."""
+def missing_pieces(contenu: Contenu, documents: bool = True) -> list[str]:
+    """Every piece the convention still lacks, named as a person reads it. `documents=False`:
+    without the délibérations not yet uploaded (the deposit's checklist asks for each one as a
+    document already)."""
     missing = [f"Signataire {p.de}" for p in contenu.signataires if not p.complete]
     if contenu.kind == "cadre" and not contenu.partenaires:
         missing.append(NO_PARTNER)
     for p in contenu.collectivites:
         if p.deliberation is None:
-            missing.append(f"Délibération {p.de}")
+            if documents:
+                missing.append(f"Délibération {p.de}")
             continue
         if p.deliberation.date is None:
             missing.append(f"Date de la délibération {p.de}")
@@ -188,6 +173,7 @@ def missing_pieces(contenu: Contenu) -> list[str]:
 
 
 def gaps(dossier: Dossier, *, kind: str, **_) -> list[str]:
-    """Subscribed to `convention_gaps`: what the deposit of `kind` waits for."""
-    return read(dossier, kind).missing
+    """Subscribed to `convention_gaps`: what the deposit of `kind` waits for in the content
+    (a missing délibération is the deposit's document requirement, not listed twice)."""
+    return missing_pieces(read(dossier, kind), documents=False)
 

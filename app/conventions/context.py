@@ -9,7 +9,6 @@ The plan d'action and the maquette financière have no model yet: "[à compléte
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import RoleGrant, User
@@ -17,7 +16,7 @@ from app.auth.roles import Role
 from app.conventions.contenu import KINDS, du_departement, read
 from app.core.db import db
 from app.core.formatting import today_in_paris
-from app.dossiers.echeance import DELAI_MOIS, add_months
+from app.dossiers.echeance import DELAI_MOIS, add_months, programme_end
 from app.dossiers.models import Dossier
 
 __all__ = ["KINDS", "Signature", "chefs_de_projet", "convention_context", "du_departement"]
@@ -72,7 +71,7 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None,
         "departement": departement,
         "prefet": f"le préfet {du_departement(departement.code, departement.nom)}",
         "chefs_de_projet": list(signature.chefs_de_projet) if signature else chefs_de_projet(dossier),
-        "programme_end": date.fromisoformat(current_app.config["PROGRAMME_END"]),
+        "programme_end": programme_end(),
         "today": today or today_in_paris(),
         "signed_on": signed_on,
         "echeance_18_mois": echeance,

@@ -67,6 +67,25 @@ def de(name) -> str:
     return f"d'{name}" if name[:1].lower().startswith(_ELIDED) else f"de {name}"
 
 
+# Collectivités whose name starts with these are feminine nouns: « la CC de … », « la Métropole … ».
+_FEMININE = ("CC ", "CA ", "CU ", "Communauté ", "Métropole ", "Eurométropole ")
+_VOWELS = "aeiouyàâäéèêëîïôöùûüœæ"
+
+
+def de_nom(nom: str) -> str:
+    """The name after « de », as French says it: de Jonzac, d'Angoulême, du Havre (Le Havre),
+    des Mathes (Les Mathes), de La Rochelle, de la CC de la Haute Saintonge."""
+    if nom.startswith("Le "):
+        return "du " + nom[3:]
+    if nom.startswith("Les "):
+        return "des " + nom[4:]
+    if nom.startswith(_FEMININE):
+        return "de la " + nom
+    if nom[:1].lower() in _VOWELS:
+        return "d'" + nom
+    return "de " + nom
+
+
 def today_in_paris() -> date:
     """The programme's "today": deadlines and business dates are days in Paris."""
     return datetime.now(PARIS).date()

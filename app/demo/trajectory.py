@@ -36,7 +36,10 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from app.dossiers.echeance import add_months
+from flask import has_app_context
+
+from app.config import Defaults
+from app.dossiers.echeance import add_months, extension_max_months, programme_end
 from app.workflows.states import AvenantEtat as A
 
 # (date, share of the dossiers whose convention d'adhésion is signed by then)
@@ -146,13 +149,29 @@ def plan(rng: random.Random, today: date, scenario: str | None = None,
     return result
 
 
+def _limits() -> tuple[date, int]:
+    """The settings' limits of an extension; outside an application (the plans' tests), their
+    defaults."""
+    if has_app_context():
+        return programme_end(), extension_max_months()
+    return date.fromisoformat(Defaults.PROGRAMME_END), Defaults.EXTENSION_MAX_MONTHS
+
+
 def _extensions(rng: random.Random, deadline: date, until: date) -> list[date]:
     """The deadlines granted so that the last one reaches `until`: 6 or 12 more months, then,
     if that is still short, a second extension up to a date the préfecture sets."""
     first = add_months(deadline, rng.choice([6, 12]))
-    if first >= until:
-        return [first]
-    return [first, until + timedelta(days=rng.randint(0, 60))]
+    targets = [first] if first >= until else [first, until + timedelta(days=rng.randint(0, 60))]
+    # Within the settings' limits: none past the end of the programme, each at most
+    # EXTENSION_MAX_MONTHS past the previous deadline (more extensions, then, to get there).
+    end, months = _limits()
+    granted, current = [], deadline
+    for target in targets:
+        target = min(target, end)
+        while current < target:
+            current = min(target, add_months(current, months))
+            granted.append(current)
+    return granted
 
 
 def _avenants(rng: random.Random) -> list[A]:

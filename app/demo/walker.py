@@ -14,6 +14,7 @@ from app.documents.models import DocumentType, Etape
 from app.documents.services import Copies, add_document
 from app.dossiers.echeance import add_months
 from app.dossiers.lifecycle import DEPOSITS, MACHINE, fire
+from app.workflows.dossier import REDEPOSITS
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.workflows.states import AvenantEtat as A
 
@@ -23,6 +24,13 @@ COMPLEMENTS = [
     "Les signatures de l'annexe sont manquantes.",
     "Le périmètre ORT doit être cartographié.",
 ]
+# What the porteur says of the re-deposit answering each request (the history row's reason).
+REDEPOTS = {
+    COMPLEMENTS[0]: "La délibération du conseil communautaire est jointe au dossier.",
+    COMPLEMENTS[1]: "Le plan de financement est précisé en annexe.",
+    COMPLEMENTS[2]: "Les signatures manquantes ont été recueillies.",
+    COMPLEMENTS[3]: "La carte du périmètre ORT est jointe au dossier.",
+}
 PROLONGATIONS = [
     "Recrutement tardif du chef de projet.",
     "Fusion de communes en cours.",
@@ -50,6 +58,7 @@ class Walker:
         self.workflow = MACHINE.build(dossier)  # built once, for every event of the dossier
         self.day = None
         self.last_at = None
+        self.asked = None  # the préfecture's last request for compléments
 
     # --- time ------------------------------------------------------------------------
     def wait(self, low: int, high: int) -> date:
@@ -61,9 +70,11 @@ class Walker:
         self.day = min(max(self.day or day, day), self.today)
         return self.day
 
-    def moment(self) -> datetime:
-        """A time of the current day, after the previous step's: the history reads in order."""
-        at = datetime.combine(self.day, time(8 + self.rng.randint(0, 8), self.rng.randint(0, 59)))
+    def moment(self, draw: bool = True) -> datetime:
+        """A time of the current day, after the previous step's: the history reads in order.
+        `draw=False`: the day's first hour, drawing nothing (the walk's other dates stay put)."""
+        at = datetime.combine(self.day, time(8 + self.rng.randint(0, 8), self.rng.randint(0, 59))
+                              if draw else time(8))
         if self.last_at is not None and at <= self.last_at:
             at = self.last_at + timedelta(minutes=1)
         self.last_at = at = min(at, utcnow() - timedelta(minutes=1))  # today's steps happened before now
@@ -79,17 +90,32 @@ class Walker:
                  workflow=self.workflow, **data)
 
     def deposit(self, event: str):
-        """Every deposit of a convention (adhésion or cadre, first or again) goes through here."""
-        self.fire(event, "porteur")
+        """Every deposit of a convention (adhésion or cadre, first or again) goes through here.
+        Sent back for compléments, the porteur first brings what was asked and says what changed."""
+        if event in REDEPOSITS:
+            self.complete(Etape(DEPOSITS[event]))
+            self.fire(event, "porteur", reason=REDEPOTS[self.asked])
+        else:
+            self.fire(event, "porteur")
 
-    def document(self, kind: DocumentType, etape: Etape, code=None, titre=None, avenant=None):
+    def request(self) -> str:
+        """The reason of a request for compléments (kept: the re-deposit answers it)."""
+        self.asked = self.rng.choice(COMPLEMENTS)
+        return self.asked
+
+    def complete(self, etape: Etape, avenant=None):
+        """What the préfecture asked for, brought before the new deposit."""
+        self.document(DocumentType.AUTRE, etape, titre="Pièce complémentaire demandée par la préfecture",
+                      avenant=avenant, draw=False)
+
+    def document(self, kind: DocumentType, etape: Etape, code=None, titre=None, avenant=None, draw=True):
         place = dict(type=kind, etape=etape, collectivite_code=code, user=None, titre=titre, avenant=avenant)
         if self.bulk:
-            self.copies.add(self.dossier, **place, filename=f"{kind.value}.pdf", at=self.moment())
+            self.copies.add(self.dossier, **place, filename=f"{kind.value}.pdf", at=self.moment(draw))
             return
         version = add_document(self.dossier, **place, file_storage_or_bytes=self.copies.upload.data,
                                filename=f"{kind.value}.pdf")
-        version.uploaded_at = version.document.created_at = self.moment()
+        version.uploaded_at = version.document.created_at = self.moment(draw)
 
     def deliberations(self, etape: Etape):
         for code in self.dossier.signataires():
@@ -122,7 +148,7 @@ class Walker:
             return
         if complements:
             self.wait(to_ask, to_ask)
-            self.fire("demander_complements_adhesion", "prefecture", reason=rng.choice(COMPLEMENTS))
+            self.fire("demander_complements_adhesion", "prefecture", reason=self.request())
             if until == E.ADHESION_A_COMPLETER:
                 return
             self.wait(to_redeposit, to_redeposit)
@@ -166,7 +192,7 @@ class Walker:
             steps.append((deposited, 2, self._cadre_deposit))
             if complements:
                 steps.append((asked, 3, lambda: self.fire("demander_complements_cadre", "prefecture",
-                                                          reason=rng.choice(COMPLEMENTS))))
+                                                          reason=self.request())))
                 if until == E.MISE_EN_OEUVRE:
                     steps.append((redeposited, 4, lambda: self.deposit("redeposer_cadre")))
             if until in (E.CADRE_VALIDEE, E.MISE_EN_OEUVRE):
@@ -218,11 +244,12 @@ class Walker:
             return avenant
         if until == A.A_COMPLETER or rng.random() < 0.2:
             self.wait(5, 20)
-            fire_avenant("demander_complements", "prefecture", reason=rng.choice(COMPLEMENTS))
+            fire_avenant("demander_complements", "prefecture", reason=self.request())
             if until == A.A_COMPLETER:
                 return avenant
             self.wait(5, 25)
-            fire_avenant("redeposer", "porteur")
+            self.complete(Etape.AVENANT, avenant=avenant)
+            fire_avenant("redeposer", "porteur", reason=REDEPOTS[self.asked])
         self.wait(15, 60)
         self.document(DocumentType.CONVENTION_SIGNEE, Etape.AVENANT, avenant=avenant,
                       titre=f"Avenant n° {avenant.numero} signé")

@@ -1,6 +1,6 @@
 """Upload forms. The file itself is checked by the service (app/documents/files.py)."""
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, StopValidation, ValidationError
 
@@ -11,6 +11,7 @@ from app.documents.rules import NUMERO_MAX
 AVENANT_PREFIX = "avenant-"
 DATE_REQUIRED = "Indiquez la date de la séance au format jj/mm/aaaa."
 NUMERO_REQUIRED = "Indiquez le numéro de la délibération."
+RETOURS = ("dossier", "avenant")
 
 
 def _file_field():
@@ -73,6 +74,14 @@ class VersionForm(_DeliberationFields, Form):
         return self.document.type == DocumentType.DELIBERATION
 
 
+class WithdrawForm(Form):
+    reason = TextAreaField(
+        "Motif du retrait (facultatif)",
+        description="Par exemple\u00a0: ajouté à la mauvaise étape. Il est conservé dans l'historique du dossier.",
+        validators=[Length(max=4000, message="Le motif ne peut dépasser 4 000 caractères.")],
+    )
+
+
 class UploadForm(_DeliberationFields, Form):
     type = SelectField(
         "Type de document",
@@ -92,6 +101,8 @@ class UploadForm(_DeliberationFields, Form):
         validators=[Length(max=300, message="Le titre ne doit pas dépasser 300 caractères.")],
     )
     fichier = _file_field()
+    # The page the user came from ("dossier", "avenant"), to go back there after the upload.
+    retour = HiddenField()
 
     def set_choices(self, dossier, avenants) -> None:
         """Steps (one entry per avenant) and the collectivités of this dossier, by name."""
@@ -117,9 +128,24 @@ class UploadForm(_DeliberationFields, Form):
     def is_deliberation(self) -> bool:
         return self.type.data == DocumentType.DELIBERATION.value
 
+    def prefill(self, args, default_step: str) -> None:
+        """From a link ("?type=deliberation&collectivite=…&etape=…&retour=dossier"): only
+        values the fields offer are taken."""
+        def offered(field, value):
+            return value if value in {choice.value for choice in field.choices} else None
+
+        self.type.data = offered(self.type, args.get("type")) or ""
+        self.collectivite.data = offered(self.collectivite, args.get("collectivite")) or ""
+        self.etape.data = offered(self.etape, args.get("etape")) or default_step
+        self.retour.data = args.get("retour") if args.get("retour") in RETOURS else ""
+
     def validate_collectivite(self, field):
         if self.type.data == DocumentType.DELIBERATION.value and not field.data:
             raise ValidationError("Indiquez la collectivité qui a pris cette délibération.")
+
+    def chosen_avenant(self, avenants):
+        """The avenant the step select names, if it names one."""
+        return {f"{AVENANT_PREFIX}{a.id}": a for a in avenants}.get(self.etape.data or "")
 
     def chosen_step(self, avenants) -> tuple[Etape, object]:
         """(étape, avenant or None) from the step select."""

@@ -4,6 +4,7 @@ Documents people deposit and documents Jalons generates are different kinds: a g
 is a version of a MODELE_GENERE document only, never of a document someone wrote.
 """
 import enum
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -55,6 +56,16 @@ class Etape(str, enum.Enum):
                 "avenant": "Avenant", "suivi": "Mise en œuvre et suivi"}[self.value]
 
 
+@dataclass(frozen=True)
+class StepWindow:
+    """Whether the documents of a step may still be withdrawn, as the feature that owns the
+    step says: the step is open (not deposited yet, or sent back), and `since` its last deposit
+    (a document deposited with it stays)."""
+
+    open: bool
+    since: datetime | None = None
+
+
 class Document(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
@@ -70,14 +81,42 @@ class Document(db.Model):
     titre: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Withdrawn by its uploader (uploaded to the wrong step, say): kept, but out of the lists
+    # and of what the steps count; a history row says it too.
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     versions: Mapped[list["DocumentVersion"]] = relationship(
         back_populates="document", order_by="DocumentVersion.numero"
     )
+    withdrawn_by = relationship("User", foreign_keys=[withdrawn_by_id])
 
     @property
     def current(self) -> "DocumentVersion | None":
         return self.versions[-1] if self.versions else None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    def withdraw_refusal(self, user, window: StepWindow) -> str | None:
+        """Why `user` may not withdraw this document now, or None."""
+        if self.withdrawn:
+            return "Ce document est déjà retiré."
+        if user is None or self.created_by_id is None or self.created_by_id != getattr(user, "id", None):
+            return "Seule la personne qui a ajouté ce document peut le retirer."
+        if self.type == DocumentType.CONVENTION_SIGNEE:
+            return "Un document signé ne se retire pas."
+        if any(version.generated for version in self.versions):
+            return "Un document généré par Jalons ne se retire pas."
+        if not window.open:
+            return "L'étape de ce document est déposée ou close\u00a0: il ne se retire plus."
+        if window.since is not None and self.created_at <= window.since:
+            return "Ce document a été déposé avec son étape\u00a0: il ne se retire plus."
+        return None
+
+    def can_withdraw(self, user, window: StepWindow) -> bool:
+        return self.withdraw_refusal(user, window) is None
 
 
 class DocumentVersion(db.Model):

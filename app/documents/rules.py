@@ -56,9 +56,14 @@ def new_document_refusal(dossier, type: DocumentType, etape: Etape, avenant_id: 
     return None
 
 
+WITHDRAWN = "Ce document est retiré\u00a0: ajoutez-le à nouveau plutôt qu'une version."
+
+
 def version_refusal(dossier, document: Document, user, *, generated: bool = False,
                     attaches_signed: bool | None = None) -> str | None:
     """Why `user` may not add a version to `document` (None: they may)."""
+    if document.withdrawn:
+        return WITHDRAWN
     if (document.type == DocumentType.MODELE_GENERE) != generated:
         return GENERATED_ONLY if not generated else NOT_GENERATED
     if document.type == DocumentType.CONVENTION_SIGNEE:

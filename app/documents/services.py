@@ -20,7 +20,7 @@ from datetime import date
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import case, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,7 +30,9 @@ from app.core.formatting import utcnow
 from app.core.signals import document_added
 from app.core.storage import get_storage
 from app.documents import files, rules
-from app.documents.models import Document, DocumentType, DocumentVersion, Etape
+from app.documents.models import Document, DocumentType, DocumentVersion, Etape, StepWindow
+from app.workflows import history
+from app.workflows.states import DocumentEtat
 
 log = logging.getLogger(__name__)
 
@@ -223,6 +225,30 @@ def _store(document: Document, upload: files.Upload, user, *, numero: int,
     return version
 
 
+def withdraw(document: Document, user, *, window: StepWindow, role=None, reason: str = ""):
+    """Withdraw `document` (its uploader, before the deposit of its step): it stays, with who
+    and when, out of the lists and of the steps' counts; a history row of the dossier says it.
+    Flushes; returns the history row."""
+    refusal = document.withdraw_refusal(user, window)
+    if refusal:
+        raise DomainError(refusal)
+    now = utcnow()
+    # Conditional: two withdrawals at once write one row, the other is told.
+    done = db.session.execute(
+        update(Document).where(Document.id == document.id, Document.withdrawn_at.is_(None))
+        .values(withdrawn_at=now, withdrawn_by_id=user.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if done.rowcount != 1:
+        raise ConflictError("Ce document vient d'être retiré par une autre personne.")
+    return history.append(
+        dossier_id=document.dossier_id, subject_type="document", subject_id=document.id,
+        machine="document", event="retirer", label=f"Document retiré\u00a0: «\u00a0{document.titre}\u00a0»",
+        from_state=DocumentEtat.JOINT, to_state=DocumentEtat.RETIRE, user=user, role=role,
+        reason=(reason or "").strip() or None, at=now,
+    )
+
+
 def discard_file(version: DocumentVersion | str) -> None:
     """Remove the stored file of a version whose transaction failed to commit."""
     get_storage().delete(version if isinstance(version, str) else version.storage_key)
@@ -240,11 +266,13 @@ def _files_committed(session):
 
 
 def documents_of(dossier) -> list[Document]:
-    """Every document of the dossier with its versions and uploaders, in two statements."""
+    """Every document of the dossier with its versions, uploaders and (if withdrawn) who
+    withdrew it, in a bounded number of statements."""
     return list(db.session.scalars(
         select(Document)
         .where(Document.dossier_id == dossier.id)
-        .options(selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by))
+        .options(selectinload(Document.versions).joinedload(DocumentVersion.uploaded_by),
+                 selectinload(Document.withdrawn_by))
         .order_by(Document.created_at, Document.id)
     ))
 
@@ -252,7 +280,7 @@ def documents_of(dossier) -> list[Document]:
 def _step_documents(dossier, etape: Etape, avenant_id: int | None):
     return db.session.scalars(
         select(Document)
-        .where(Document.dossier_id == dossier.id, Document.etape == Etape(etape),
+        .where(Document.dossier_id == dossier.id, Document.etape == Etape(etape), Document.withdrawn_at.is_(None),
                Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
         .options(selectinload(Document.versions))
         .order_by(Document.id)
@@ -279,11 +307,31 @@ def signed_record(dossier, etape: Etape, avenant_id: int | None = None) -> dict 
     return _record(signed[-1], signed[-1].current) if signed else None
 
 
-def documents_by_step(dossier) -> list[tuple[Etape, list[Document]]]:
-    """The documents grouped by step, in the order of the lifecycle; empty steps left out."""
+def step_documents(dossier_id: int, etape: Etape, avenant_id: int | None = None):
+    """(type, collectivité code or "") of the documents of a step, and the latest time a person
+    uploaded a version of one of them (files Jalons generated do not count, withdrawn documents
+    neither): one statement."""
+    person_upload = case((DocumentVersion.generated.is_(False), DocumentVersion.uploaded_at))
+    rows = db.session.execute(
+        select(Document.type, Document.collectivite_code, func.max(person_upload))
+        .outerjoin(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(Document.dossier_id == dossier_id, Document.etape == etape, Document.withdrawn_at.is_(None),
+               Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
+        .group_by(Document.id, Document.type, Document.collectivite_code)
+    ).all()
+    documents = frozenset((kind.value, code or "") for kind, code, _ in rows)
+    uploads = [at for _, _, at in rows if at is not None]
+    return documents, max(uploads, default=None)
+
+
+def documents_by_step(dossier) -> tuple[list[tuple[Etape, list[Document]]], list[Document]]:
+    """The current documents grouped by step, in the order of the lifecycle (empty steps left
+    out), and apart the withdrawn ones, latest withdrawn first: one read for both."""
     documents = documents_of(dossier)
-    groups = [(etape, [d for d in documents if d.etape == etape]) for etape in Etape]
-    return [(etape, docs) for etape, docs in groups if docs]
+    current = [d for d in documents if not d.withdrawn]
+    groups = [(etape, [d for d in current if d.etape == etape]) for etape in Etape]
+    withdrawn = sorted((d for d in documents if d.withdrawn), key=lambda d: d.withdrawn_at, reverse=True)
+    return [(etape, docs) for etape, docs in groups if docs], withdrawn
 
 
 def open_verified(version: DocumentVersion) -> BinaryIO:

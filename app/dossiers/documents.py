@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload
 from app.core.db import db
 from app.core.errors import DomainError
 from app.documents import files, rules, services
-from app.documents.forms import UploadForm, VersionForm
+from app.documents.forms import UploadForm, VersionForm, WithdrawForm
 from app.documents.models import Document, DocumentType, DocumentVersion
+from app.dossiers import withdrawals
 from app.dossiers.models import Dossier
 from app.dossiers.views import get_dossier
 
@@ -85,6 +86,15 @@ def _form_error(form, error: DomainError) -> None:
         form.form_errors.append(str(error))
 
 
+def _back(dossier, retour: str, avenant=None) -> str:
+    """The page an upload started from: the dossier, the avenant, or the documents list."""
+    if retour == "avenant" and avenant is not None:
+        return url_for("avenants.show", dossier_id=dossier.id, numero=avenant.numero)
+    if retour == "dossier":
+        return url_for("dossiers.show", dossier_id=dossier.id)
+    return url_for("documents.index", dossier_id=dossier.id)
+
+
 def _hint() -> str:
     return files.accepted_formats_hint(services.max_upload_bytes())
 
@@ -93,13 +103,14 @@ def _hint() -> str:
 def index(dossier_id):
     dossier = get_dossier(dossier_id)
     roles = dossier.roles_of(current_user)
-    steps = services.documents_by_step(dossier)
+    steps, withdrawn = services.documents_by_step(dossier)
     attaches = dossier.can_attach_signed(current_user, roles)
     # Documents that take no new version from this user (generated, signed), with the reason.
     closed = {d.id: rules.version_refusal(dossier, d, current_user, attaches_signed=attaches)
               for _, documents in steps for d in documents}
     return render_template(
-        "documents/index.html", dossier=dossier, steps=steps,
+        "documents/index.html", dossier=dossier, steps=steps, withdrawn=withdrawn,
+        windows=withdrawals.windows(dossier),
         avenants={a.id: a for a in dossier.avenants},
         collectivites=dossier.collectivite_names(),
         may_upload=dossier.can_upload(current_user, roles), closed=closed,
@@ -114,10 +125,8 @@ def upload(dossier_id):
     form = UploadForm()
     form.set_choices(dossier, avenants)
     if request.method == "GET":
-        # The dossier page may link here for a given document ("?type=deliberation&collectivite=…").
-        form.type.data = request.args.get("type", "")
-        form.collectivite.data = request.args.get("collectivite", "")
-        form.etape.data = dossier.current_step().value
+        # The checklists link here for a given document ("?type=deliberation&collectivite=…").
+        form.prefill(request.args, dossier.current_step().value)
     if form.validate_on_submit():
         etape, avenant = form.chosen_step(avenants)
         type_ = DocumentType(form.type.data)
@@ -137,9 +146,10 @@ def upload(dossier_id):
         else:
             _commit(version)
             flash(f"Document «\u00a0{version.document.titre}\u00a0» ajouté.", "success")
-            return redirect(url_for("documents.index", dossier_id=dossier.id))
+            return redirect(_back(dossier, form.retour.data, avenant))
     form.offer_types(dossier.can_attach_signed(current_user))
-    return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint())
+    return render_template("documents/upload.html", dossier=dossier, form=form, hint=_hint(),
+                           back=_back(dossier, form.retour.data, form.chosen_avenant(avenants)))
 
 
 @bp.route("/dossiers/<int:dossier_id>/documents/<int:document_id>/versions", methods=["GET", "POST"])
@@ -166,6 +176,28 @@ def new_version(dossier_id, document_id):
     return render_template(
         "documents/version.html", dossier=dossier, document=document, form=form, hint=_hint()
     )
+
+
+@bp.route("/dossiers/<int:dossier_id>/documents/<int:document_id>/retirer", methods=["GET", "POST"])
+def withdraw(dossier_id, document_id):
+    dossier = get_dossier(dossier_id)
+    document = _get_document(dossier, document_id)
+    if not document.can_withdraw(current_user, withdrawals.windows(dossier).of(document)):
+        abort(403)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdrawals.withdraw_document(dossier, document, current_user, form.reason.data)
+            db.session.commit()
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error))
+        else:
+            flash(f"Document «\u00a0{document.titre}\u00a0» retiré. Il reste consultable parmi les documents retirés "
+                  "et dans l'historique du dossier.", "success")
+            return redirect(url_for("documents.index", dossier_id=dossier.id))
+    return render_template("documents/withdraw.html", dossier=dossier, document=document, form=form,
+                           collectivites=dossier.collectivite_names())
 
 
 @bp.route("/documents/versions/<int:version_id>/telecharger")

@@ -8,7 +8,21 @@ import calendar
 import enum
 from datetime import date
 
+from flask import current_app
+
 DELAI_MOIS = 18
+
+
+def programme_end() -> date:
+    """The end of the programme (setting PROGRAMME_END): the conventions' term, the limit of
+    every extension and of the 18-month deadlines."""
+    value = current_app.config["PROGRAMME_END"]
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def extension_max_months() -> int:
+    """How far past the current deadline an extension may go (setting EXTENSION_MAX_MONTHS)."""
+    return int(current_app.config["EXTENSION_MAX_MONTHS"])
 
 
 def add_months(start: date, months: int) -> date:
@@ -24,6 +38,7 @@ class StatutEcheance(str, enum.Enum):
     MOINS_3_MOIS = "moins_3_mois"
     MOINS_1_MOIS = "moins_1_mois"
     DEPASSEE = "depassee"
+    AU_DELA_FIN_PROGRAMME = "au_dela_fin_programme"
     RESPECTEE = "respectee"
     SIGNEE_HORS_DELAI = "signee_hors_delai"
 
@@ -40,6 +55,7 @@ class StatutEcheance(str, enum.Enum):
             StatutEcheance.MOINS_3_MOIS: "warning",
             StatutEcheance.MOINS_1_MOIS: "warning",
             StatutEcheance.DEPASSEE: "error",
+            StatutEcheance.AU_DELA_FIN_PROGRAMME: "warning",
             StatutEcheance.RESPECTEE: "success",
             StatutEcheance.SIGNEE_HORS_DELAI: "warning",
         }[self]
@@ -51,6 +67,7 @@ STATUT_LABELS = {
     StatutEcheance.MOINS_3_MOIS: "Échéance dans moins de 3 mois",
     StatutEcheance.MOINS_1_MOIS: "Échéance dans moins d'un mois",
     StatutEcheance.DEPASSEE: "Échéance dépassée",
+    StatutEcheance.AU_DELA_FIN_PROGRAMME: "Échéance au-delà de la fin du programme",
     StatutEcheance.RESPECTEE: "Délai respecté",
     StatutEcheance.SIGNEE_HORS_DELAI: "Convention-cadre signée hors délai",
 }
@@ -71,9 +88,12 @@ COUNTDOWN = (
 )
 
 
-def statut(deadline: date | None, cadre_signee_le: date | None, today: date) -> StatutEcheance | None:
+def statut(deadline: date | None, cadre_signee_le: date | None, today: date,
+           end: date | None = None) -> StatutEcheance | None:
     """None before the adhésion is signed (the rule has not started).
 
+    A deadline past `end` (the end of the programme) cannot be kept as such: the convention
+    ends with the programme, so the cadre must be signed before then, whatever 18 months say.
     Thresholds count from today ("less than 3 months left": the deadline comes before
     today + 3 months), so that a list can filter on the same bounds in SQL (`open_bounds`).
     """
@@ -81,10 +101,20 @@ def statut(deadline: date | None, cadre_signee_le: date | None, today: date) -> 
         return None
     if cadre_signee_le is not None:
         return StatutEcheance.RESPECTEE if cadre_signee_le <= deadline else StatutEcheance.SIGNEE_HORS_DELAI
+    if end is not None and deadline > end:
+        return StatutEcheance.AU_DELA_FIN_PROGRAMME
     for status, months in COUNTDOWN:
         if deadline < add_months(today, months):
             return status
     return StatutEcheance.DANS_LES_DELAIS
+
+
+def explanation(status: StatutEcheance | None, end: date) -> str | None:
+    """What a status means for the dossier, when its label is not enough."""
+    if status == StatutEcheance.AU_DELA_FIN_PROGRAMME:
+        return (f"Échéance au-delà de la fin du programme ({end:%d/%m/%Y})\u00a0: la convention-cadre "
+                "doit être signée avant la fin du programme.")
+    return None
 
 
 def open_bounds(status: StatutEcheance, today: date) -> tuple[date | None, date | None]:

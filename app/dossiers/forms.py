@@ -1,5 +1,7 @@
-"""The form behind each lifecycle action: only the fields that action needs."""
-from flask_wtf.file import FileField
+"""The form behind each lifecycle action: only the fields that action needs, worded for it."""
+from dataclasses import dataclass
+
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -8,6 +10,17 @@ from app.core.forms import Form
 REQUIRED_DATE = "Indiquez une date au format jj/mm/aaaa."
 # What a user types for an event, passed to the machine's facts (the signed file is stored).
 TYPED_FIELDS = ("reason", "signature_date", "new_deadline")
+FIELDS = ("reason", "signature_date", "signed_file", "new_deadline")
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """How a field reads for one event: its label, its hint, the message when left empty."""
+
+    label: str
+    description: str | None = None
+    required: str | None = None
+    render_kw: dict | None = None
 
 
 class ActionForm(Form):
@@ -29,11 +42,39 @@ class ActionForm(Form):
                              validators=[DataRequired(REQUIRED_DATE)])
 
 
-def action_form(fields: tuple, version: int, **kwargs) -> ActionForm:
+def action_form(fields: tuple, version: int, texts: dict | None = None, *, file_required: bool = False,
+                **kwargs) -> ActionForm:
+    """The form of an event: its `fields`, worded by `texts` (field name -> FieldText); the
+    signed file required unless the step already holds one."""
     form = ActionForm(**kwargs)
-    for name in ("reason", "signature_date", "signed_file", "new_deadline"):
+    for name in FIELDS:
         if name not in fields:
             delattr(form, name)
+    for name, text in (texts or {}).items():
+        if name in fields:
+            _word(form[name], text)
+    if "signed_file" in fields and file_required:
+        message = f"Joignez le fichier\u00a0: {form.signed_file.label.text}."
+        form.signed_file.validators = [FileRequired(message)]
+        form.signed_file.flags.required = True
     if form.version.data is None:
         form.version.data = version
     return form
+
+
+def _word(field, text: FieldText) -> None:
+    field.label.text = text.label
+    if text.description is not None:
+        field.description = text.description
+    if text.required:
+        field.validators = [DataRequired(text.required) if isinstance(v, DataRequired) else v
+                            for v in field.validators]
+    if text.render_kw:
+        field.render_kw = {**(field.render_kw or {}), **text.render_kw}
+
+
+def keep_version(form: ActionForm, version: int) -> None:
+    """Re-display a form against the subject's current version (after a conflict): what the
+    user typed stays, and a new submission is checked against what they now see."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]

@@ -4,28 +4,22 @@
 """
 from datetime import date
 
-from sqlalchemy import select
-
-from app.core.db import db
+from app.core.formatting import today_in_paris
 from app.core.signals import convention_gaps
-from app.documents.models import Document, DocumentType, Etape
-from app.documents.services import deposit_record, signed_record
-from app.dossiers.echeance import echeance
-from app.dossiers.models import Dossier
-from app.workflows import runner
-from app.workflows.dossier import EVENTS, IRREVERSIBLE, DossierFacts, DossierWorkflow
+from app.documents.models import DocumentType, Etape
+from app.documents.services import deposit_record, signed_record, step_documents
+from app.dossiers.echeance import add_months, echeance, extension_max_months, programme_end
+from app.dossiers.models import Dossier, DossierEtat as E
+from app.workflows import history, runner
+from app.workflows.dossier import (
+    DEPOSITS, EVENTS, IMMEDIATE, IRREVERSIBLE, DossierFacts, DossierWorkflow, requirements,
+)
 
-DEPOSITS = {"deposer_adhesion": "adhesion", "redeposer_adhesion": "adhesion",
-            "deposer_cadre": "cadre", "redeposer_cadre": "cadre"}
 SIGNATURES = {"signer_adhesion": "adhesion", "signer_cadre": "cadre"}
 
-
-def documents_present(dossier: Dossier, etape: Etape) -> frozenset:
-    rows = db.session.execute(
-        select(Document.type, Document.collectivite_code)
-        .where(Document.dossier_id == dossier.id, Document.etape == etape)
-    )
-    return frozenset((kind.value, code or "") for kind, code in rows)
+# Sent back "à compléter": the request whose date the re-deposit compares uploads with.
+COMPLEMENTS = {E.ADHESION_A_COMPLETER: "demander_complements_adhesion",
+               E.CADRE_A_COMPLETER: "demander_complements_cadre"}
 
 
 def missing_content(dossier: Dossier, kind: str) -> tuple[str, ...]:
@@ -38,13 +32,20 @@ def missing_content(dossier: Dossier, kind: str) -> tuple[str, ...]:
 
 def dossier_facts(dossier: Dossier, *, roles: frozenset, today: date, **typed) -> DossierFacts:
     step = dossier.current_step()
-    documents = documents_present(dossier, step)
+    documents, last_upload = step_documents(dossier.id, step)
     submitted = dossier.adhesion_deposee_le if step == Etape.ADHESION else dossier.cadre_deposee_le
     writing = dossier.writing()  # only a convention being written can be deposited
+    asked = (history.last_at(dossier.id, "dossier", dossier.id, (COMPLEMENTS[dossier.etat],))
+             if dossier.etat in COMPLEMENTS else None)
+    deadline, months = dossier.echeance_cadre, extension_max_months()
     return DossierFacts(
-        roles=roles, today=today, documents=documents, signataires=dossier.signataires(),
+        roles=roles, today=today, documents=documents,
+        signataires=dossier.signataires_nommes(),
         signed_document=(DocumentType.CONVENTION_SIGNEE.value, "") in documents,
-        submitted_on=submitted, current_deadline=dossier.echeance_cadre,
+        submitted_on=submitted, complements_requested_at=asked, last_upload_at=last_upload,
+        current_deadline=deadline, programme_end=programme_end(),
+        max_deadline=add_months(deadline, months) if deadline else None,
+        max_extension_months=months,
         contenu_manquant=missing_content(dossier, writing) if writing else (), **typed,
     )
 
@@ -80,6 +81,7 @@ MACHINE = runner.Machine(
     name="dossier", subject_type="dossier", workflow=DossierWorkflow, events=EVENTS,
     irreversible=IRREVERSIBLE, roles_of=lambda dossier, user: dossier.roles_of(user),
     facts=dossier_facts, apply=apply_step, dossier_id=lambda dossier: dossier.id,
+    immediate=IMMEDIATE, requirements=requirements,
 )
 
 
@@ -90,3 +92,17 @@ def fire(dossier: Dossier, event: str, user, **kwargs):
 
 def available_actions(dossier: Dossier, user, **kwargs) -> list[runner.Choice]:
     return runner.available_actions(dossier, MACHINE, user, **kwargs)
+
+
+# The deposit a dossier prepares in each state: its checklist shows on the dossier page.
+NEXT_DEPOSIT = {
+    E.LABELLISE: "deposer_adhesion", E.ADHESION_REDACTION: "deposer_adhesion",
+    E.ADHESION_A_COMPLETER: "redeposer_adhesion",
+    E.ADHESION_SIGNEE: "deposer_cadre", E.CADRE_REDACTION: "deposer_cadre",
+    E.CADRE_A_COMPLETER: "redeposer_cadre",
+}
+
+
+def facts_of(dossier: Dossier, *, today: date | None = None) -> DossierFacts:
+    """The facts the guards read, with no actor: what the pages show of a step's needs."""
+    return dossier_facts(dossier, roles=frozenset(), today=today or today_in_paris())

@@ -8,7 +8,7 @@ from app.auth.roles import Role
 from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 from app.documents.models import Etape
-from app.dossiers.echeance import statut
+from app.dossiers.echeance import programme_end, statut
 from app.referentiel.models import Commune, Departement, Epci
 from app.workflows.dossier import PORTEURS
 from app.workflows.states import DossierEtat
@@ -91,6 +91,13 @@ class Dossier(db.Model):
             codes.append(self.epci_siren)
         return tuple(sorted(codes))
 
+    def signataires_nommes(self) -> tuple[tuple[str, str], ...]:
+        """(code, name) of the same collectivités, as a reader lists them: the communes by
+        name, then the EPCI."""
+        names = self.collectivite_names()
+        codes = [c.insee for c in self.communes] + ([self.epci_siren] if self.epci_siren else [])
+        return tuple((code, names[code]) for code in codes)
+
     def current_step(self) -> Etape:
         if self.etat in ADHESION_STATES:
             return Etape.ADHESION
@@ -156,7 +163,7 @@ class Dossier(db.Model):
         """The 18-month status (app/dossiers/echeance.py); none once the dossier left unsigned."""
         if self.cadre_signee_le is None and self.etat in (DossierEtat.SORTI, DossierEtat.CLOTURE):
             return None
-        return statut(self.echeance_cadre, self.cadre_signee_le, today)
+        return statut(self.echeance_cadre, self.cadre_signee_le, today, programme_end())
 
     # --- who sees what -------------------------------------------------------------
     @classmethod

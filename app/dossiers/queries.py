@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
 from app.core.db import db
-from app.dossiers.echeance import StatutEcheance as S, open_bounds
+from app.dossiers.echeance import StatutEcheance as S, open_bounds, programme_end
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.referentiel.models import Commune, Departement, Epci
 from app.referentiel.text import search_key
@@ -20,14 +20,18 @@ def open_rule():
                 Dossier.etat.not_in(CLOSED))
 
 
-def echeance_condition(status: S, today: date):
-    """SQL for "the dossier's 18-month status is `status` today" (app/dossiers/echeance.py)."""
+def echeance_condition(status: S, today: date, end: date | None = None):
+    """SQL for "the dossier's 18-month status is `status` today" (app/dossiers/echeance.py);
+    `end`: the end of the programme (default: the setting)."""
+    end = end or programme_end()
     if status == S.RESPECTEE:
         return Dossier.cadre_signee_le <= Dossier.echeance_cadre
     if status == S.SIGNEE_HORS_DELAI:
         return Dossier.cadre_signee_le > Dossier.echeance_cadre
+    if status == S.AU_DELA_FIN_PROGRAMME:
+        return and_(open_rule(), Dossier.echeance_cadre > end)
     low, high = open_bounds(status, today)
-    conditions = [open_rule()]
+    conditions = [open_rule(), Dossier.echeance_cadre <= end]
     if low is not None:
         conditions.append(Dossier.echeance_cadre >= low)
     if high is not None:

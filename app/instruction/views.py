@@ -23,7 +23,7 @@ WAITING = {E.ADHESION_DEPOSEE: Dossier.adhesion_deposee_le, E.CADRE_DEPOSEE: Dos
 
 def deadline_counts(scope, today: date) -> dict:
     """How many open dossiers of the scope are in each countdown status: one statement."""
-    statuses = [status for status, _ in COUNTDOWN] + [S.DANS_LES_DELAIS]
+    statuses = [status for status, _ in COUNTDOWN] + [S.DANS_LES_DELAIS, S.AU_DELA_FIN_PROGRAMME]
     row = db.session.execute(
         select(*(func.coalesce(func.sum(case((echeance_condition(s, today), 1), else_=0)), 0)
                  for s in statuses)).where(scope)

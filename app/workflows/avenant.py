@@ -4,12 +4,14 @@ rédaction → déposé → (à compléter → déposé)* → signé. Same stric
 same kind of guards as the dossier's machine.
 """
 from dataclasses import dataclass
+from functools import partial
 
 from statemachine import Event, State, StateMachine
 
 from app.workflows.dossier import PORTEURS, PREFECTURE, PROJET_CONVENTION
 from app.workflows.guards import (
-    EventRule, SignatureFacts, TransitionRefusee, check_event, require_reason, require_signature,
+    EventRule, Requirement, SignatureFacts, changed_since_complements, check_event, require_all,
+    require_reason, require_signature,
 )
 from app.workflows.states import AvenantEtat as A
 
@@ -19,9 +21,23 @@ class AvenantFacts(SignatureFacts):
     """The avenant's machine needs no more than a signed step's facts."""
 
 
-def _require_draft(facts: AvenantFacts) -> None:
-    if PROJET_CONVENTION not in {kind for kind, _ in facts.documents}:
-        raise TransitionRefusee("Ajoutez le projet d'avenant avant de le déposer.")
+def requirements(event: str, facts: AvenantFacts) -> list[Requirement]:
+    """The checklist of a deposit of the avenant: its projet, and once sent back, a change."""
+    if event not in ("deposer", "redeposer"):
+        return []
+    kinds = {kind for kind, _ in facts.documents}
+    items = [Requirement("Projet d'avenant", PROJET_CONVENTION in kinds, (PROJET_CONVENTION, ""))]
+    if event == "redeposer":
+        items += changed_since_complements(facts)
+    return items
+
+
+def _require_documents(facts: AvenantFacts, event: str) -> None:
+    require_all(requirements(event, facts), "déposer l'avenant")
+
+
+def _require_change_note(facts: AvenantFacts) -> None:
+    require_reason(facts, "ce qui a changé depuis la demande de compléments")
 
 
 def _require_signature(facts: AvenantFacts) -> None:
@@ -29,10 +45,12 @@ def _require_signature(facts: AvenantFacts) -> None:
 
 
 EVENTS = {
-    "deposer": EventRule("Déposer l'avenant", PORTEURS, (_require_draft,)),
+    "deposer": EventRule("Déposer l'avenant", PORTEURS, (partial(_require_documents, event="deposer"),)),
     "demander_complements": EventRule("Demander des compléments sur l'avenant", PREFECTURE,
                                       (require_reason,), ("reason",)),
-    "redeposer": EventRule("Déposer à nouveau l'avenant", PORTEURS, (_require_draft,)),
+    "redeposer": EventRule("Déposer à nouveau l'avenant", PORTEURS,
+                           (partial(_require_documents, event="redeposer"), _require_change_note),
+                           ("reason",)),
     "signer": EventRule("Enregistrer la signature de l'avenant", PREFECTURE, (_require_signature,),
                         ("signature_date", "signed_file")),
 }

@@ -8,98 +8,146 @@ Guards are validators that raise TransitionRefusee with the reason, in French.
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from statemachine import Event, State, StateMachine
 
 from app.auth.roles import Role
+from app.core.formatting import de_nom
 from app.workflows.guards import (
-    EventRule, SignatureFacts, TransitionRefusee, check_event, require_reason, require_signature,
+    EventRule, Requirement, SignatureFacts, TransitionRefusee, changed_since_complements,
+    check_event, require_all, require_reason, require_signature,
 )
 from app.workflows.states import DossierEtat as E
 
 PORTEURS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET})
 PREFECTURE = frozenset({Role.PREFECTURE})
 
+REASON = ("reason",)
+SIGNATURE = ("signature_date", "signed_file")
+
 DELIBERATION = "deliberation"
 DIAGNOSTIC = "diagnostic"
 PROJET_CONVENTION = "projet_convention"
+# Requirement.where of the convention's content pieces: the « Contenu de la convention » page.
+CONTENU = "contenu"
 
 
 @dataclass(frozen=True)
 class DossierFacts(SignatureFacts):
-    # codes of the collectivités that must each bring a délibération (communes + EPCI)
+    # (code, name) of the collectivités that must each bring a délibération (communes + EPCI)
     signataires: tuple = ()
     new_deadline: date | None = None
     current_deadline: date | None = None
     # the pieces the convention being written still lacks (names, in French)
     contenu_manquant: tuple = ()
+    # An extension goes neither past the end of the programme nor past `max_deadline`
+    # (the current deadline + `max_extension_months`, a setting).
+    programme_end: date | None = None
+    max_deadline: date | None = None
+    max_extension_months: int | None = None
 
 
-def _deliberations_missing(facts: DossierFacts) -> list[str]:
-    present = {code for kind, code in facts.documents if kind == DELIBERATION}
-    return [code for code in facts.signataires if code not in present]
+def deposit_requirements(step: str, facts: DossierFacts) -> list[Requirement]:
+    """What the deposit of the convention of `step` ("adhesion" or "cadre") needs: for the
+    cadre the diagnostic and the projet de convention, then each collectivité's délibération."""
+    kinds = {kind for kind, _ in facts.documents}
+    items = []
+    if step == "cadre":
+        items += [
+            Requirement("Diagnostic du territoire", DIAGNOSTIC in kinds, (DIAGNOSTIC, "")),
+            Requirement("Projet de convention-cadre", PROJET_CONVENTION in kinds, (PROJET_CONVENTION, "")),
+        ]
+    items += [
+        Requirement(f"Délibération {de_nom(nom)}", (DELIBERATION, code) in facts.documents,
+                    (DELIBERATION, code))
+        for code, nom in facts.signataires
+    ]
+    # What the convention's content still lacks (the conventions feature says it, via the
+    # facts): written on the « Contenu de la convention » page.
+    items += [Requirement(piece, False, where=CONTENU) for piece in facts.contenu_manquant]
+    return items
 
 
-def _require_deliberations(facts: DossierFacts) -> None:
-    missing = _deliberations_missing(facts)
+# The deposits, and the step each one deposits.
+DEPOSITS = {"deposer_adhesion": "adhesion", "redeposer_adhesion": "adhesion",
+            "deposer_cadre": "cadre", "redeposer_cadre": "cadre"}
+REDEPOSITS = frozenset({"redeposer_adhesion", "redeposer_cadre"})
+
+
+def requirements(event: str, facts: DossierFacts) -> list[Requirement]:
+    """The checklist of `event` (empty for an event that needs no document)."""
+    if event not in DEPOSITS:
+        return []
+    items = deposit_requirements(DEPOSITS[event], facts)
+    if event in REDEPOSITS:
+        items += changed_since_complements(facts)
+    return items
+
+
+def _require_documents(facts: DossierFacts, event: str) -> None:
+    """The documents first, then the convention's content: one list, two messages."""
+    items = requirements(event, facts)
+    require_all([r for r in items if r.where != CONTENU], "déposer")
+    missing = [r.label for r in items if r.where == CONTENU and not r.done]
     if missing:
         raise TransitionRefusee(
-            "Il manque la délibération de chaque collectivité signataire\u00a0: "
-            f"{', '.join(missing)}. Ajoutez-la dans les documents du dossier."
-        )
-
-
-def _require_contenu(facts: DossierFacts) -> None:
-    if facts.contenu_manquant:
-        raise TransitionRefusee(
             "Le contenu de la convention n'est pas complet. Il manque\u00a0: "
-            + "\u00a0; ".join(facts.contenu_manquant)
+            + "\u00a0; ".join(missing)
             + ". Complétez-le sur la page «\u00a0Contenu de la convention\u00a0»."
         )
 
 
-def _require_adhesion(facts: DossierFacts) -> None:
-    _require_deliberations(facts)
-    _require_contenu(facts)
-
-
-def _require_cadre_documents(facts: DossierFacts) -> None:
-    kinds = {kind for kind, _ in facts.documents}
-    if DIAGNOSTIC not in kinds:
-        raise TransitionRefusee("Ajoutez le diagnostic du territoire avant de déposer la convention-cadre.")
-    if PROJET_CONVENTION not in kinds:
-        raise TransitionRefusee("Ajoutez le projet de convention-cadre avant de la déposer.")
-    _require_deliberations(facts)
-    _require_contenu(facts)
+def _require_change_note(facts: DossierFacts) -> None:
+    require_reason(facts, "ce qui a changé depuis la demande de compléments")
 
 
 def _require_new_deadline(facts: DossierFacts) -> None:
+    current, end = facts.current_deadline, facts.programme_end
+    if current and end and current >= end:
+        raise TransitionRefusee(
+            f"L'échéance actuelle ({current:%d/%m/%Y}) atteint déjà la fin du programme "
+            f"({end:%d/%m/%Y})\u00a0: aucune prolongation n'est possible."
+        )
     require_reason(facts, "le motif de la prolongation")
-    if facts.new_deadline is None:
+    new = facts.new_deadline
+    if new is None:
         raise TransitionRefusee("Indiquez la nouvelle date limite de signature de la convention-cadre.")
-    if facts.current_deadline and facts.new_deadline <= facts.current_deadline:
+    if current and new <= current:
         raise TransitionRefusee(
             "La nouvelle date limite doit être postérieure à l'échéance actuelle "
-            f"({facts.current_deadline:%d/%m/%Y})."
+            f"({current:%d/%m/%Y})."
+        )
+    if end and new > end:
+        raise TransitionRefusee(
+            f"La nouvelle date limite ne peut pas dépasser la fin du programme ({end:%d/%m/%Y})."
+        )
+    if facts.max_deadline and new > facts.max_deadline:
+        raise TransitionRefusee(
+            f"Une prolongation ne peut pas dépasser {facts.max_extension_months} mois après l'échéance "
+            f"actuelle\u00a0: la nouvelle date limite est au plus tard le {facts.max_deadline:%d/%m/%Y}."
         )
 
 
-REASON = ("reason",)
-SIGNATURE = ("signature_date", "signed_file")
+def _deposit(label: str, event: str) -> EventRule:
+    checks = (partial(_require_documents, event=event),)
+    if event in REDEPOSITS:  # what changed is said, and kept in the history row
+        return EventRule(label, PORTEURS, checks + (_require_change_note,), REASON)
+    return EventRule(label, PORTEURS, checks)
+
 
 EVENTS = {
     "demarrer_adhesion": EventRule("Commencer la convention d'adhésion", PORTEURS),
-    "deposer_adhesion": EventRule("Déposer la convention d'adhésion", PORTEURS, (_require_adhesion,)),
+    "deposer_adhesion": _deposit("Déposer la convention d'adhésion", "deposer_adhesion"),
     "demander_complements_adhesion": EventRule("Demander des compléments", PREFECTURE, (require_reason,), REASON),
-    "redeposer_adhesion": EventRule("Déposer à nouveau la convention d'adhésion", PORTEURS,
-                                    (_require_adhesion,)),
+    "redeposer_adhesion": _deposit("Déposer à nouveau la convention d'adhésion", "redeposer_adhesion"),
     "valider_adhesion": EventRule("Valider la convention d'adhésion", PREFECTURE),
     "signer_adhesion": EventRule("Enregistrer la signature de la convention d'adhésion", PREFECTURE,
                                  (require_signature,), SIGNATURE),
     "demarrer_cadre": EventRule("Commencer la convention-cadre", PORTEURS),
-    "deposer_cadre": EventRule("Déposer la convention-cadre", PORTEURS, (_require_cadre_documents,)),
+    "deposer_cadre": _deposit("Déposer la convention-cadre", "deposer_cadre"),
     "demander_complements_cadre": EventRule("Demander des compléments", PREFECTURE, (require_reason,), REASON),
-    "redeposer_cadre": EventRule("Déposer à nouveau la convention-cadre", PORTEURS, (_require_cadre_documents,)),
+    "redeposer_cadre": _deposit("Déposer à nouveau la convention-cadre", "redeposer_cadre"),
     "valider_cadre": EventRule("Valider la convention-cadre", PREFECTURE),
     "signer_cadre": EventRule("Enregistrer la signature de la convention-cadre", PREFECTURE,
                               (require_signature,), SIGNATURE),
@@ -108,6 +156,8 @@ EVENTS = {
     "declarer_sortie": EventRule("Déclarer la sortie du programme", PREFECTURE, (require_reason,), REASON),
     "cloturer": EventRule("Clôturer le dossier", PREFECTURE),
 }
+# Events that commit nobody (a draft begins): fired by a plain button, without a confirmation page.
+IMMEDIATE = frozenset({"demarrer_adhesion", "demarrer_cadre"})
 
 # Events that cannot be undone: the page asks for a confirmation first.
 IRREVERSIBLE = frozenset({"signer_adhesion", "signer_cadre", "declarer_sortie", "cloturer"})

@@ -5,7 +5,9 @@ plain facts (the actor's roles on the subject, the documents present, today's da
 `Facts` of that machine, and the validators read only that.
 """
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from app.core.formatting import to_paris
 
 
 class TransitionRefusee(Exception):
@@ -30,6 +32,46 @@ class SignatureFacts(Facts):
     signature_date: date | None = None
     signed_document: bool = False
     submitted_on: date | None = None
+    # Sent back "à compléter": when the préfecture asked (its history row), and the latest
+    # upload of a document of the step by a person (generated files aside), both naive UTC.
+    complements_requested_at: datetime | None = None
+    last_upload_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One thing an event needs before it may fire: the page lists it, ticked or not, and the
+    guard refuses while one is not done — the same list for both.
+
+    `document`: the (type, collectivité code or "") of the document that meets it, when it is
+    one (the page links to the upload form, pre-filled); `where`: otherwise, a word the feature
+    turns into a link ("documents": the documents of the step). Content requirements (the
+    signataires, the dates of the délibérations…) add items of their own the same way.
+    """
+
+    label: str
+    done: bool
+    document: tuple[str, str] | None = None
+    where: str | None = None
+
+
+def require_all(requirements, action: str) -> None:
+    """Refuse while a requirement is not met, naming each one."""
+    missing = "\u00a0; ".join(r.label for r in requirements if not r.done)
+    if missing:
+        raise TransitionRefusee(f"Avant de {action}, il manque\u00a0: {missing}.")
+
+
+def changed_since_complements(facts: SignatureFacts) -> list[Requirement]:
+    """Once sent back for compléments: at least one document added or replaced since then."""
+    asked = facts.complements_requested_at
+    if asked is None:
+        return []
+    done = facts.last_upload_at is not None and facts.last_upload_at > asked
+    return [Requirement(
+        "Au moins un document ajouté ou remplacé depuis la demande de compléments du "
+        f"{to_paris(asked):%d/%m/%Y}", done, where="documents",
+    )]
 
 
 def require_roles(facts: Facts, allowed, event_label: str) -> None:

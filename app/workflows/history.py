@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, insert, select
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
@@ -241,3 +241,13 @@ def timeline(dossier_id: int, subject_type: str | None = None, subject_id: int |
     return db.session.scalars(
         stmt.options(selectinload(HistoryEntry.user)).order_by(HistoryEntry.seq.desc())
     ).all()
+
+
+def last_at(dossier_id: int, subject_type: str, subject_id: int, events) -> datetime | None:
+    """When one of `events` last happened to the subject (naive UTC), or None."""
+    return db.session.scalar(
+        select(func.max(HistoryEntry.at)).where(
+            HistoryEntry.dossier_id == dossier_id, HistoryEntry.subject_type == subject_type,
+            HistoryEntry.subject_id == subject_id, HistoryEntry.event.in_(tuple(events)),
+        )
+    )

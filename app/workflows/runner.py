@@ -8,7 +8,7 @@ later from an autoflush (while a PDF renders, say). It never commits.
 """
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from sqlalchemy.exc import DBAPIError
@@ -54,6 +54,11 @@ class Machine:
     history_label: Callable[[Any, str], str] = lambda subject, label: label
     state_field: str = "etat"
     subject_phrase: str = "le dossier"  # "quand le dossier est à l'étape …"
+    # Events that commit nobody (a draft begins): a plain button; every other one goes
+    # through the confirmation page.
+    immediate: frozenset = frozenset()
+    # (event, facts) -> the guards.Requirement list the event's guard checks, for the pages
+    requirements: Callable[[str, Facts], list] = lambda event, facts: []
 
     def state_of(self, subject):
         return getattr(subject, self.state_field)
@@ -142,6 +147,7 @@ class Choice:
     refused: str | None
     irreversible: bool
     fields: tuple
+    confirm: bool = True  # through the confirmation page (else a plain button)
 
 
 def available_actions(subject, machine: Machine, user, *, today: date | None = None,
@@ -166,7 +172,8 @@ def available_actions(subject, machine: Machine, user, *, today: date | None = N
             check_event(machine.events, event.id, _with_placeholders(facts, rule.fields))
         except TransitionRefusee as refusal:
             refused = str(refusal)
-        choices.append(Choice(event.id, rule.label, refused, event.id in machine.irreversible, rule.fields))
+        choices.append(Choice(event.id, rule.label, refused, event.id in machine.irreversible, rule.fields,
+                              confirm=event.id not in machine.immediate))
     return choices
 
 
@@ -180,6 +187,9 @@ def _with_placeholders(facts: Facts, typed: tuple) -> Facts:
     if "signed_file" in typed:
         filled["signed_document"] = True
     if "new_deadline" in typed:
-        filled["new_deadline"] = date.max
+        # The day after the current deadline: the nearest date an extension may set, so that
+        # an extension no date could satisfy (the deadline at the programme's end) is refused.
+        current = getattr(facts, "current_deadline", None) or facts.today
+        filled["new_deadline"] = current + timedelta(days=1)
     known = {f.name for f in fields(facts)}
     return replace(facts, **{name: value for name, value in filled.items() if name in known})

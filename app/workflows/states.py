@@ -62,8 +62,21 @@ AVENANT_LABELS = {
     AvenantEtat.SIGNE: "Avenant signé",
 }
 
+class DocumentEtat(str, enum.Enum):
+    """A document in the history: joined to its dossier, or withdrawn by its uploader."""
+
+    JOINT = "joint"
+    RETIRE = "retire"
+
+    @property
+    def label(self) -> str:
+        return {"joint": "Joint au dossier", "retire": "Retiré"}[self.value]
+
+
 # machine name (as stored in the history) -> its states
-MACHINE_STATES: dict[str, type[enum.Enum]] = {"dossier": DossierEtat, "avenant": AvenantEtat}
+MACHINE_STATES: dict[str, type[enum.Enum]] = {
+    "dossier": DossierEtat, "avenant": AvenantEtat, "document": DocumentEtat,
+}
 
 
 def state_label(machine: str, value: str | None) -> str:

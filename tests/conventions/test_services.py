@@ -110,7 +110,10 @@ def test_the_signature_records_the_signed_pdf_and_archives_the_text_as_signed(do
     assert "au plus tard le 22 mai 2028" in text
 
 
-def test_a_signed_convention_is_served_from_its_archive_whatever_changes_later(dossier, deposited):
+def test_a_signed_convention_is_served_from_its_archive_whatever_changes_later(app, dossier, deposited,
+                                                                                 monkeypatch):
+    # The programme extended (PROGRAMME_END): these 18 months and their extension fit in it.
+    monkeypatch.setitem(app.config, "PROGRAMME_END", "2030-12-31")
     prefet = factories.user_with_role(Role.PREFECTURE, departement_code=dossier.departement_code)
     _, entry = sign(dossier, prefet)
     archived = db.session.get(DocumentVersion, entry.payload_dict["texte_signe"]["version_id"])
@@ -135,9 +138,11 @@ def test_an_altered_archive_is_never_served(dossier, deposited, storage):
         convention_pdf(dossier, "adhesion", factories.user())
 
 
-def test_without_an_archive_the_signed_text_is_printed_from_the_signature(app, dossier, storage):
+def test_without_an_archive_the_signed_text_is_printed_from_the_signature(app, dossier, storage, monkeypatch):
     """Archiving off (the demo, most tests): the text still comes from what stood at the
     signature: its date, its 18 months, its chefs de projet."""
+    # The programme extended (PROGRAMME_END): these 18 months and their extension fit in it.
+    monkeypatch.setitem(app.config, "PROGRAMME_END", "2030-12-31")
     porteur = factories.user_with_role(Role.COMMUNE, commune_insee=dossier.liens_communes[0].commune_insee)
     prefet = factories.user_with_role(Role.PREFECTURE, departement_code=dossier.departement_code)
     factories.user_with_role(Role.CHEF_DE_PROJET, factories.user(nom="Inès Etxeberria"), dossier_id=dossier.id)

@@ -57,6 +57,8 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, dossier):
 def test_a_signed_adhesion_is_served_from_the_text_archived_at_its_signature(
         app, client, login_as, dossier, storage, monkeypatch):
     monkeypatch.setitem(app.config, "ARCHIVE_CONVENTIONS", True)
+    monkeypatch.setitem(app.config, "PROGRAMME_END", "2030-12-31")  # the extension fits in the programme
+    monkeypatch.setitem(app.config, "EXTENSION_MAX_MONTHS", 24)
     porteur = factories.user_with_role(Role.EPCI, epci_siren=dossier.epci_siren)
     prefet = factories.user_with_role(Role.PREFECTURE, departement_code=dossier.departement_code)
     factories.ready_to_deposit(dossier)

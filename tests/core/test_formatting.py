@@ -1,7 +1,9 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from app.core.formatting import date_fr, datetime_fr, de, money_fr, number_fr, plural_fr
+import pytest
+
+from app.core.formatting import date_fr, datetime_fr, de, de_nom, money_fr, number_fr, plural_fr
 
 NNBSP, NBSP = "\u202f", "\xa0"
 
@@ -42,3 +44,18 @@ def test_de_elides_before_a_vowel_or_a_mute_h():
     assert de("hélène") == "d'hélène"
     assert de("Bernard") == "de Bernard"
     assert de("Yannick") == "de Yannick"
+
+
+@pytest.mark.parametrize("nom, expected", [
+    ("Jonzac", "de Jonzac"),
+    ("Angoulême", "d'Angoulême"),
+    ("Le Havre", "du Havre"),
+    ("Les Mathes", "des Mathes"),
+    ("La Rochelle", "de La Rochelle"),
+    ("Hiersac", "de Hiersac"),
+    ("CC de la Haute Saintonge", "de la CC de la Haute Saintonge"),
+    ("Métropole du Grand Paris", "de la Métropole du Grand Paris"),
+    ("Bordeaux Métropole", "de Bordeaux Métropole"),
+])
+def test_names_after_de_take_the_article_french_uses(nom, expected):
+    assert de_nom(nom) == expected

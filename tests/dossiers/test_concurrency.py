@@ -30,6 +30,7 @@ CLEANUP = (
     "DELETE FROM document_version WHERE document_id IN (SELECT id FROM document WHERE dossier_id = :d)",
     "DELETE FROM document WHERE dossier_id = :d",
     "DELETE FROM avenant WHERE dossier_id = :d",
+    "DELETE FROM notification WHERE dossier_id = :d",  # the steps notify the dossier's members
 )
 
 

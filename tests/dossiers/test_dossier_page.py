@@ -42,7 +42,7 @@ def test_page_shows_state_next_step_and_refused_action_with_reason(client, login
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
     assert "Convention d&#39;adhésion en rédaction" in page or "Convention d'adhésion en rédaction" in page
     assert "Prochaine étape" in page and "délibération de chaque collectivité" in page
-    assert "disabled" in page and "Il manque la délibération" in page
+    assert "disabled" in page and "Avant de déposer, il manque" in page
     assert "Commencer la convention d" in page  # the timeline
 
 
@@ -86,7 +86,16 @@ def test_an_old_page_gets_the_conflict_message(client, login_as, dossier):
     assert dossier.etat == E.ADHESION_VALIDEE
 
 
-def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app):
+@pytest.mark.parametrize("months_left, badge, explained", [
+    (24, "Dans les délais", False),
+    (12, "Échéance au-delà de la fin du programme", True),  # 18 months run past the programme
+])
+def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossier, app, monkeypatch,
+                                                         months_left, badge, explained):
+    from app.dossiers.echeance import add_months
+
+    end = add_months(today_in_paris(), months_left)
+    monkeypatch.setitem(app.config, "PROGRAMME_END", end.isoformat())
     user = commune_user(dossier)
     factories.ready_to_deposit(dossier)
     lifecycle.fire(dossier, "demarrer_adhesion", user)
@@ -107,7 +116,10 @@ def test_signature_with_the_signed_pdf_sets_the_deadline(client, login_as, dossi
     db.session.refresh(dossier)
     assert dossier.etat == E.ADHESION_SIGNEE and dossier.adhesion_signee_le == today
     page = client.get(f"/dossiers/{dossier.id}").get_data(as_text=True)
-    assert "Dans les délais" in page and 'id="echeance-cadre"' in page
+    assert badge in page and 'id="echeance-cadre"' in page
+    explanation = (f"Échéance au-delà de la fin du programme ({end:%d/%m/%Y})\u00a0: la convention-cadre "
+                   "doit être signée avant la fin du programme.")
+    assert (explanation in page) == explained
 
 
 def test_signature_refused_keeps_no_file(client, login_as, dossier, app):
@@ -158,9 +170,10 @@ def test_dossier_page_sql_does_not_grow(client, login_as, count_queries):
             factories.document(dossier, "etude", "adhesion")
         lifecycle.fire(dossier, "demarrer_adhesion", user)
         lifecycle.fire(dossier, "deposer_adhesion", user)
-        for _ in range(size):
+        for n in range(size):
             lifecycle.fire(dossier, "demander_complements_adhesion", agent, reason="encore")
-            lifecycle.fire(dossier, "redeposer_adhesion", user)
+            factories.document(dossier, "autre", "adhesion", titre=f"Pièce {n}")
+            lifecycle.fire(dossier, "redeposer_adhesion", user, reason="Pièce jointe")
         login_as(agent)
         with count_queries() as counter:
             assert client.get(f"/dossiers/{dossier.id}").status_code == 200
@@ -177,7 +190,7 @@ def test_avenant_lifecycle(client, login_as, dossier):
     response = client.post(f"/dossiers/{dossier.id}/avenants/nouveau", data={"objet": "Ajout de la fiche halles"})
     assert response.status_code == 302
     page = client.get(f"/dossiers/{dossier.id}/avenants/1").get_data(as_text=True)
-    assert "Ajoutez le projet d&#39;avenant" in page or "Ajoutez le projet d'avenant" in page
+    assert "Projet d&#39;avenant" in page and "disabled" in page
     from app.avenants.models import Avenant, AvenantEtat
 
     avenant = Avenant.query.filter_by(dossier_id=dossier.id, numero=1).one()

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from app.dossiers.echeance import (
-    STATUT_LABELS, StatutEcheance as S, add_months, echeance, open_bounds, statut,
+    STATUT_LABELS, StatutEcheance as S, add_months, echeance, explanation, open_bounds, statut,
 )
 
 
@@ -60,3 +60,14 @@ def test_add_months_backwards():
 def test_the_one_month_label_says_un_mois():
     assert STATUT_LABELS[S.MOINS_1_MOIS] == "Échéance dans moins d'un mois"
     assert not any("d'1" in label for label in STATUT_LABELS.values())
+
+
+def test_a_deadline_past_the_end_of_the_programme_says_so_until_the_cadre_is_signed():
+    end = date(2026, 12, 31)
+    assert statut(date(2027, 1, 1), None, date(2026, 12, 1), end) == S.AU_DELA_FIN_PROGRAMME
+    assert statut(end, None, date(2026, 12, 1), end) == S.MOINS_1_MOIS
+    assert statut(date(2027, 1, 1), date(2026, 6, 1), date(2026, 12, 1), end) == S.RESPECTEE
+    assert explanation(S.AU_DELA_FIN_PROGRAMME, end) == (
+        "Échéance au-delà de la fin du programme (31/12/2026)\u00a0: la convention-cadre doit "
+        "être signée avant la fin du programme.")
+    assert explanation(S.DANS_LES_DELAIS, end) is None

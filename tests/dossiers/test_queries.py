@@ -11,6 +11,7 @@ from app.dossiers.queries import echeance_condition
 from tests import factories
 
 TODAY = date(2026, 11, 22)
+END = add_months(TODAY, 9)  # the end of the programme, for these cases
 
 # deadline, cadre signed on (None: not yet), the status statut() gives
 CASES = [
@@ -22,8 +23,11 @@ CASES = [
     (add_months(TODAY, 3), None, S.MOINS_6_MOIS),
     (add_months(TODAY, 6) - timedelta(days=1), None, S.MOINS_6_MOIS),
     (add_months(TODAY, 6), None, S.DANS_LES_DELAIS),
-    (add_months(TODAY, 12), None, S.DANS_LES_DELAIS),
+    (END, None, S.DANS_LES_DELAIS),  # the programme's last day is still within it
+    (END + timedelta(days=1), None, S.AU_DELA_FIN_PROGRAMME),
+    (add_months(TODAY, 18), None, S.AU_DELA_FIN_PROGRAMME),
     (TODAY, TODAY, S.RESPECTEE),
+    (add_months(TODAY, 18), TODAY, S.RESPECTEE),  # signed: the programme's end no longer matters
     (TODAY, TODAY + timedelta(days=1), S.SIGNEE_HORS_DELAI),
 ]
 
@@ -35,7 +39,7 @@ def dossiers():
         dossier = factories.dossier(etat=E.MISE_EN_OEUVRE if signed else E.CADRE_REDACTION,
                                     adhesion_signee_le=add_months(deadline, -18),
                                     echeance_cadre=deadline, cadre_signee_le=signed)
-        assert statut(deadline, signed, TODAY) == expected  # the cases say what Python says
+        assert statut(deadline, signed, TODAY, END) == expected  # the cases say what Python says
         made.append((dossier.id, expected))
     db.session.flush()
     return made
@@ -49,9 +53,25 @@ def test_every_case_is_covered():
 def test_the_sql_filter_selects_exactly_the_dossiers_of_that_status(dossiers, status):
     ids = {dossier_id for dossier_id, _ in dossiers}
     found = set(db.session.scalars(
-        select(Dossier.id).where(Dossier.id.in_(ids), echeance_condition(status, TODAY))
+        select(Dossier.id).where(Dossier.id.in_(ids), echeance_condition(status, TODAY, END))
     ))
     assert found == {dossier_id for dossier_id, expected in dossiers if expected == status}
+
+
+def test_the_sql_filter_reads_the_end_of_the_programme_from_the_settings(app, monkeypatch):
+    dossier = factories.dossier(etat=E.CADRE_REDACTION, adhesion_signee_le=TODAY,
+                                echeance_cadre=add_months(TODAY, 18))
+
+    def found(status):
+        return db.session.scalar(
+            select(Dossier.id).where(Dossier.id == dossier.id, echeance_condition(status, TODAY)))
+
+    monkeypatch.setitem(app.config, "PROGRAMME_END", add_months(TODAY, 12).isoformat())
+    assert dossier.statut_echeance(TODAY) == S.AU_DELA_FIN_PROGRAMME
+    assert found(S.AU_DELA_FIN_PROGRAMME) == dossier.id and found(S.DANS_LES_DELAIS) is None
+    monkeypatch.setitem(app.config, "PROGRAMME_END", add_months(TODAY, 18).isoformat())
+    assert dossier.statut_echeance(TODAY) == S.DANS_LES_DELAIS
+    assert found(S.DANS_LES_DELAIS) == dossier.id and found(S.AU_DELA_FIN_PROGRAMME) is None
 
 
 def test_a_dossier_that_left_unsigned_has_no_running_status():

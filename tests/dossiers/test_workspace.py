@@ -53,8 +53,11 @@ def test_list_filters_on_the_18_month_status(client, login_as, departement_with_
     assert "Échéance dépassée" in page and "Délai respecté" in page
 
 
-def test_workspace_shows_waiting_oldest_first_deadlines_and_counts(client, login_as, departement_with_deadlines):
+def test_workspace_shows_waiting_oldest_first_deadlines_and_counts(client, login_as, app, monkeypatch,
+                                                                   departement_with_deadlines):
     dep, d = departement_with_deadlines
+    # The programme ends in a year: Ancienne (8 months) is within it, Loin (18 months) is not.
+    monkeypatch.setitem(app.config, "PROGRAMME_END", add_months(today_in_paris(), 12).isoformat())
     login_as(Role.PREFECTURE, departement_code=dep.code)
     page = client.get("/instruction").get_data(as_text=True)
     waiting = page[page.index('id="en-attente"'):page.index('id="titre-proches"')]
@@ -64,9 +67,9 @@ def test_workspace_shows_waiting_oldest_first_deadlines_and_counts(client, login
     assert near.index("Ville-Dépassée") < near.index("Ville-Un-Mois")
     assert "Ville-Loin" not in near.split('id="activite"')[0] and "Ville-Sortie" not in near
     counts = page[page.index('id="compteurs-echeance"'):page.index('id="titre-attente"')]
-    # dépassée, moins d'1 mois, moins de 3, moins de 6, dans les délais (Loin and Ancienne);
-    # the signed and the withdrawn dossiers are not counted.
-    assert [int(n) for n in re.findall(r">(\d+)</a>", counts)] == [1, 1, 0, 0, 2]
+    # dépassée, moins d'1 mois, moins de 3, moins de 6, dans les délais (Ancienne), au-delà de
+    # la fin du programme (Loin); the signed and the withdrawn dossiers are not counted.
+    assert [int(n) for n in re.findall(r">(\d+)</a>", counts)] == [1, 1, 0, 0, 1, 1]
 
 
 def test_workspace_is_for_the_prefecture(client, login_as):

@@ -160,7 +160,9 @@ def test_rows_sealed_with_a_retired_key_still_verify_and_an_unknown_key_is_named
     monkeypatch.setitem(app.config, "AUDIT_KEY_ID", "2027")
     prefet = factories.user_with_role(Role.PREFECTURE, departement_code=dossier_with_history.departement_code)
     porteur = factories.user_with_role(Role.EPCI, epci_siren=dossier_with_history.epci_siren)
-    entry = lifecycle.fire(dossier_with_history, "redeposer_adhesion", porteur, today=TODAY)
+    factories.document(dossier_with_history, "autre", "adhesion", titre="Pièce manquante")
+    entry = lifecycle.fire(dossier_with_history, "redeposer_adhesion", porteur, today=TODAY,
+                           reason="Pièce jointe")
     assert entry.key_id == "2027"
     assert problems() == []
     monkeypatch.setitem(app.config, "AUDIT_KEYS", {"2027": "clé suivante"})  # the old key lost
@@ -200,5 +202,5 @@ def test_a_deposit_archives_the_generated_model_apart_from_the_porteurs_draft(ap
     assert document.type == DocumentType.MODELE_GENERE
     drafts = db.session.scalars(select(Document).where(Document.dossier_id == dossier.id,
                                                        Document.type == DocumentType.PROJET_CONVENTION)).all()
-    assert all(d.versions == [] for d in drafts)  # the porteurs' draft got no generated version
+    assert not any(v.generated for d in drafts for v in d.versions)  # the porteurs' draft got no generated version
     assert db.session.scalar(select(HistoryEntry.id).where(HistoryEntry.hash == entry.hash)) == entry.id

@@ -69,7 +69,9 @@ def test_validation_and_signature_tell_the_porteurs(world):
     assert "La convention-cadre doit être signée au plus tard le" in rows[0].body
 
 
-def test_an_extension_and_a_sortie_tell_the_members_but_the_actor(world):
+def test_an_extension_and_a_sortie_tell_the_members_but_the_actor(app, world, monkeypatch):
+    # The programme extended (PROGRAMME_END): these 18 months and their extension fit in it.
+    monkeypatch.setitem(app.config, "PROGRAMME_END", "2030-12-31")
     world.dossier.etat, world.dossier.adhesion_signee_le = E.ADHESION_SIGNEE, date(2026, 1, 5)
     world.dossier.echeance_cadre = date(2027, 7, 5)
     before = last_id()

@@ -11,7 +11,7 @@ from app.documents import services as documents
 from app.avenants import lifecycle as avenant_lifecycle, services as avenant_services
 from app.avenants.models import AvenantEtat as A
 from app.dossiers.models import DossierEtat as E
-from app.workflows.avenant import EVENTS
+from app.workflows.avenant import EVENTS, requirements
 from app.workflows.history import HistoryEntry
 from tests import factories
 from tests.documents import samples
@@ -44,13 +44,15 @@ def bring(avenant, dossier, state):
              A.A_COMPLETER: [("deposer", porteur, {}), ("demander_complements", prefet, {"reason": "x"})]}
     for event, user, data in steps.get(state, []):
         avenant_lifecycle.fire(avenant, event, user, today=TODAY, **data)
+    if state == A.A_COMPLETER:  # completed as asked
+        factories.document(dossier, "autre", "avenant", avenant_id=avenant.id, titre="Coût précisé")
     assert avenant.etat == state
 
 
 CASES = [
     ("deposer", A.REDACTION, A.DEPOSE, PORTEUR_ROLES, {}),
     ("demander_complements", A.DEPOSE, A.A_COMPLETER, [Role.PREFECTURE], {"reason": "Préciser"}),
-    ("redeposer", A.A_COMPLETER, A.DEPOSE, PORTEUR_ROLES, {}),
+    ("redeposer", A.A_COMPLETER, A.DEPOSE, PORTEUR_ROLES, {"reason": "Coût précisé"}),
     ("signer", A.DEPOSE, A.SIGNE, [Role.PREFECTURE], {"signature_date": TODAY}),
 ]
 
@@ -87,7 +89,7 @@ def test_avenant_event_by_role(signed_dossier, event, start, target, allowed, da
 def test_avenant_guards(signed_dossier):
     dossier, _ = signed_dossier
     avenant = new_avenant(dossier, with_draft=False)
-    with pytest.raises(DomainError, match="projet d'avenant"):
+    with pytest.raises(DomainError, match="Avant de déposer l'avenant, il manque\u00a0: Projet d'avenant"):
         avenant_lifecycle.fire(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
     factories.document(dossier, "projet_convention", "avenant", avenant_id=avenant.id)
     avenant_lifecycle.fire(avenant, "deposer", actor(Role.COMMUNE, dossier), today=TODAY)
@@ -122,3 +124,21 @@ def test_deposit_and_signature_record_the_exact_versions(signed_dossier, app, tm
     with pytest.raises(DomainError, match="figée"):
         documents.add_version(dossier, signed.document, file_storage_or_bytes=samples.pdf(3),
                               filename="autre.pdf", user=prefet)
+
+
+def test_a_redeposit_of_the_avenant_needs_what_changed_and_a_new_document(signed_dossier):
+    dossier, _ = signed_dossier
+    avenant = new_avenant(dossier)
+    porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
+    avenant_lifecycle.fire(avenant, "deposer", porteur, today=TODAY)
+    avenant_lifecycle.fire(avenant, "demander_complements", prefet, today=TODAY, reason="Coût ?")
+    labels = [(r.label, r.done) for r in requirements("redeposer", avenant_lifecycle.facts_of(avenant))]
+    assert labels[0] == ("Projet d'avenant", True)
+    assert labels[1][0].startswith("Au moins un document ajouté ou remplacé") and not labels[1][1]
+    with pytest.raises(DomainError, match="Au moins un document"):
+        avenant_lifecycle.fire(avenant, "redeposer", porteur, today=TODAY, reason="Coût précisé")
+    factories.document(dossier, "etude", "avenant", avenant_id=avenant.id)
+    with pytest.raises(DomainError, match="Indiquez ce qui a changé"):
+        avenant_lifecycle.fire(avenant, "redeposer", porteur, today=TODAY)
+    entry = avenant_lifecycle.fire(avenant, "redeposer", porteur, today=TODAY, reason="Coût précisé")
+    assert avenant.etat == A.DEPOSE and entry.reason == "Coût précisé"

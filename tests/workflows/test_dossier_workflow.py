@@ -9,12 +9,20 @@ from app.core.errors import ConflictError, DomainError
 from app.dossiers import lifecycle
 from app.workflows.history import HistoryEntry
 from app.dossiers.models import DossierEtat as E
-from app.workflows.dossier import EVENTS, DossierWorkflow
+from app.core.formatting import de_nom
+from app.workflows.dossier import EVENTS, DossierWorkflow, requirements
 from tests import factories
 
 TODAY = date(2026, 11, 22)
 PORTEUR_ROLES = [Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET]
 OTHER_ROLES = [Role.PARTENAIRE, Role.ANCT, Role.ADMIN]
+
+
+@pytest.fixture(autouse=True)
+def later_programme_end(app, monkeypatch):
+    """Adhésions signed on TODAY run 18 months past the default end of the programme: these
+    tests walk the whole lifecycle, extensions included, in a programme that lasts longer."""
+    monkeypatch.setitem(app.config, "PROGRAMME_END", "2030-12-31")
 
 
 @pytest.fixture
@@ -78,6 +86,8 @@ def bring_to(dossier, state: E):
             factories.document(dossier, "convention_signee", "cadre")
         for event, user, data in path[step]:
             lifecycle.fire(dossier, event, user, today=TODAY, **data)
+        if step in (E.ADHESION_A_COMPLETER, E.CADRE_A_COMPLETER):  # completed as asked
+            factories.document(dossier, "autre", dossier.current_step().value, titre="Pièce demandée")
         if step == state:
             break
     assert dossier.etat == state
@@ -88,13 +98,13 @@ CASES = [
     ("demarrer_adhesion", E.LABELLISE, PORTEUR_ROLES, {}),
     ("deposer_adhesion", E.ADHESION_REDACTION, PORTEUR_ROLES, {}),
     ("demander_complements_adhesion", E.ADHESION_DEPOSEE, [Role.PREFECTURE], {"reason": "Manque la délibération signée"}),
-    ("redeposer_adhesion", E.ADHESION_A_COMPLETER, PORTEUR_ROLES, {}),
+    ("redeposer_adhesion", E.ADHESION_A_COMPLETER, PORTEUR_ROLES, {"reason": "Pièce demandée jointe"}),
     ("valider_adhesion", E.ADHESION_DEPOSEE, [Role.PREFECTURE], {}),
     ("signer_adhesion", E.ADHESION_VALIDEE, [Role.PREFECTURE], {"signature_date": TODAY}),
     ("demarrer_cadre", E.ADHESION_SIGNEE, PORTEUR_ROLES, {}),
     ("deposer_cadre", E.CADRE_REDACTION, PORTEUR_ROLES, {}),
     ("demander_complements_cadre", E.CADRE_DEPOSEE, [Role.PREFECTURE], {"reason": "Plan d'action à préciser"}),
-    ("redeposer_cadre", E.CADRE_A_COMPLETER, PORTEUR_ROLES, {}),
+    ("redeposer_cadre", E.CADRE_A_COMPLETER, PORTEUR_ROLES, {"reason": "Diagnostic complété"}),
     ("valider_cadre", E.CADRE_DEPOSEE, [Role.PREFECTURE], {}),
     ("signer_cadre", E.CADRE_VALIDEE, [Role.PREFECTURE], {"signature_date": TODAY}),
     ("prolonger_delai", E.CADRE_REDACTION, [Role.PREFECTURE],
@@ -158,11 +168,14 @@ def test_submitting_the_adhesion_needs_a_deliberation_of_each_collectivite(world
     factories.contenu(dossier, "adhesion")
     lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
     codes = dossier.signataires()
+    names = dossier.collectivite_names()
     factories.document(dossier, "deliberation", "adhesion", codes[0],
                        deliberation_date=TODAY, deliberation_numero="1")
-    with pytest.raises(DomainError, match="Il manque la délibération") as refused:
+    with pytest.raises(DomainError, match="Avant de déposer, il manque") as refused:
         lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
-    assert codes[1] in str(refused.value) and codes[0] not in str(refused.value)
+    # Named, never by their code: the commune missing, not the one present.
+    assert f"Délibération de {names[codes[1]]}" in str(refused.value)
+    assert names[codes[0]] not in str(refused.value) and codes[1] not in str(refused.value)
     for code in codes[1:]:
         factories.document(dossier, "deliberation", "adhesion", code,
                            deliberation_date=TODAY, deliberation_numero="2")
@@ -175,13 +188,13 @@ def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
     bring_to(dossier, E.ADHESION_SIGNEE)
     porteur = actor(Role.CHEF_DE_PROJET, dossier)
     lifecycle.fire(dossier, "demarrer_cadre", porteur, today=TODAY)
-    with pytest.raises(DomainError, match="diagnostic"):
+    with pytest.raises(DomainError, match="Diagnostic du territoire.*Projet de convention-cadre.*Délibération"):
         lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.document(dossier, "diagnostic", "cadre")
-    with pytest.raises(DomainError, match="projet de convention-cadre"):
+    with pytest.raises(DomainError, match="il manque\u00a0: Projet de convention-cadre"):
         lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.document(dossier, "projet_convention", "cadre")
-    with pytest.raises(DomainError, match="délibération"):
+    with pytest.raises(DomainError, match="il manque\u00a0: Délibération"):
         lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.deliberations(dossier, "cadre")
     with pytest.raises(DomainError, match="Le contenu de la convention n'est pas complet"):
@@ -189,6 +202,47 @@ def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
     factories.contenu(dossier, "cadre")
     lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     assert dossier.etat == E.CADRE_DEPOSEE
+
+
+def test_the_checklist_is_the_list_the_guard_checks(world):
+    dossier, _ = world
+    porteur = actor(Role.COMMUNE, dossier)
+    factories.contenu(dossier, "adhesion")  # complete: the list is the documents'
+    lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
+    named = dossier.signataires_nommes()  # two communes by name, then their EPCI
+    assert [code for code, _ in named][-1] == dossier.epci_siren
+    factories.document(dossier, "deliberation", "adhesion", named[0][0],
+                       deliberation_date=TODAY, deliberation_numero="1")
+    items = requirements("deposer_adhesion", lifecycle.facts_of(dossier, today=TODAY))
+    assert [(i.label, i.done, i.document) for i in items] == [
+        (f"Délibération {de_nom(nom)}", code == named[0][0], ("deliberation", code)) for code, nom in named
+    ]
+    with pytest.raises(DomainError) as refused:
+        lifecycle.fire(dossier, "deposer_adhesion", porteur, today=TODAY)
+    assert str(refused.value) == f"Avant de déposer, il manque\u00a0: {items[1].label}\u00a0; {items[2].label}."
+
+
+def test_a_redeposit_says_what_changed_and_brings_a_new_document(world):
+    dossier, _ = world
+    bring_to(dossier, E.ADHESION_DEPOSEE)
+    porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
+    asked = lifecycle.fire(dossier, "demander_complements_adhesion", prefet, today=TODAY, reason="Illisible")
+    choices = {c.event: c for c in lifecycle.available_actions(dossier, porteur, today=TODAY)}
+    assert "depuis la demande de compléments" in choices["redeposer_adhesion"].refused
+    with pytest.raises(DomainError, match="Au moins un document ajouté ou remplacé depuis la demande"):
+        lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY, reason="Rien de neuf")
+    # A document uploaded before the request does not count, nor a file Jalons generated since.
+    factories.document(dossier, "etude", "adhesion", uploaded_at=asked.at - timedelta(seconds=1))
+    generated = factories.document(dossier, "projet_convention", "adhesion")
+    generated.versions[0].generated = True
+    with pytest.raises(DomainError, match="Au moins un document"):
+        lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY, reason="Rien de neuf")
+    factories.document(dossier, "deliberation", "adhesion", dossier.signataires()[0], titre="Datée",
+                       deliberation_date=TODAY, deliberation_numero="3")
+    with pytest.raises(DomainError, match="Indiquez ce qui a changé"):
+        lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY, reason=" ")
+    entry = lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY, reason="Délibération datée")
+    assert dossier.etat == E.ADHESION_DEPOSEE and entry.reason == "Délibération datée"
 
 
 @pytest.mark.parametrize("event", ["demander_complements_adhesion"])
@@ -249,9 +303,10 @@ def test_completion_cycle_can_repeat(world):
     dossier, _ = world
     bring_to(dossier, E.ADHESION_A_COMPLETER)
     porteur, prefet = actor(Role.COMMUNE, dossier), actor(Role.PREFECTURE, dossier)
-    for _ in range(2):
-        lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY)
+    for n in range(2):
+        lifecycle.fire(dossier, "redeposer_adhesion", porteur, today=TODAY, reason="Complété")
         lifecycle.fire(dossier, "demander_complements_adhesion", prefet, today=TODAY, reason="Encore")
+        factories.document(dossier, "autre", "adhesion", titre=f"Pièce {n}")
     assert dossier.etat == E.ADHESION_A_COMPLETER
 
 
@@ -280,7 +335,8 @@ def test_available_actions_say_why_an_action_is_refused(world):
     lifecycle.fire(dossier, "demarrer_adhesion", porteur, today=TODAY)
     choices = {c.event: c for c in lifecycle.available_actions(dossier, porteur, today=TODAY)}
     assert set(choices) == {"deposer_adhesion"}  # the sortie is the préfecture's
-    assert "Il manque la délibération" in choices["deposer_adhesion"].refused
+    assert "Avant de déposer, il manque\u00a0: Délibération" in choices["deposer_adhesion"].refused
+    assert choices["deposer_adhesion"].confirm  # a deposit commits: through the confirmation page
     prefet_choices = lifecycle.available_actions(dossier, actor(Role.PREFECTURE, dossier), today=TODAY)
     assert [(c.event, c.refused, c.irreversible) for c in prefet_choices] == [("declarer_sortie", None, True)]
     assert lifecycle.available_actions(dossier, actor(Role.ANCT, dossier), today=TODAY) == []
