@@ -6,6 +6,9 @@ from app.documents.models import Document, DocumentVersion
 from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
 from app.notifications.models import AlertSent, Notification, NotificationPreference, ProgrammeSetting
+from app.projet.models import (
+    AxeStrategique, FicheAction, FicheCompteur, Indicateur, LigneFinancement, MesureIndicateur, NoteAvancement,
+)
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
@@ -15,4 +18,6 @@ __all__ = [
     "Avenant", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry", "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
     "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
+    "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
+    "NoteAvancement",
 ]
