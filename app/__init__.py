@@ -27,12 +27,13 @@ from app.notifications import subscribers as notifications
 from app.notifications.commands import alerts_cli, digest_cli
 from app.notifications.settings_views import bp as settings_bp
 from app.notifications.views import bp as notifications_bp
+from app.projet.blueprint import bp as projet_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
 from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
-              territoires_bp, help_bp, conventions_bp, notifications_bp, settings_bp)
+              territoires_bp, help_bp, conventions_bp, notifications_bp, settings_bp, projet_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli)
 
 
