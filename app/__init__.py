@@ -27,6 +27,7 @@ from app.notifications import subscribers as notifications
 from app.notifications.commands import alerts_cli, digest_cli
 from app.notifications.settings_views import bp as settings_bp
 from app.notifications.views import bp as notifications_bp
+from app.projet import subscribers as projet
 from app.projet.blueprint import bp as projet_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
@@ -73,4 +74,5 @@ def _subscribe_once() -> None:
     if not _subscribed:
         conventions.subscribe()
         notifications.subscribe()
+        projet.subscribe()
         _subscribed = True

@@ -9,6 +9,9 @@ from app.notifications.models import AlertSent, Notification, NotificationPrefer
 from app.projet.models import (
     AxeStrategique, FicheAction, FicheCompteur, Indicateur, LigneFinancement, MesureIndicateur, NoteAvancement,
 )
+from app.projet.territoire_models import (
+    CommuneRevitalisation, PosteChefDeProjet, PosteCofinancement, SecteurIntervention,
+)
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
@@ -19,5 +22,5 @@ __all__ = [
     "LoginAttempt", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
-    "NoteAvancement",
+    "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurIntervention",
 ]

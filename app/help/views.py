@@ -8,13 +8,15 @@ from functools import lru_cache
 from flask import Blueprint, Response, abort, render_template
 from statemachine.contrib.diagram import DotGraphMachine
 
-from app.workflows import avenant, dossier
+from app.workflows import avenant, dossier, fiche, financement
 
 bp = Blueprint("help", __name__, url_prefix="/aide")
 
 MACHINES = {
     "dossier": ("Le dossier, du label à la clôture", dossier.DossierWorkflow, dossier.EVENTS),
     "avenant": ("Un avenant à la convention-cadre", avenant.AvenantWorkflow, avenant.EVENTS),
+    "fiche": ("Une fiche action du plan d'action", fiche.FicheWorkflow, fiche.EVENTS),
+    "financement": ("Un financement d'une fiche action", financement.FinancementWorkflow, financement.EVENTS),
 }
 
 
