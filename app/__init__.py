@@ -8,6 +8,7 @@ from app.admin.views import bp as admin_bp
 from app.auth.views import bp as auth_bp
 from app.avenants.views import bp as avenants_bp
 from app.conventions import services as conventions
+from app.conventions.fetcher import StaticOnlyFetcher
 from app.conventions.views import bp as conventions_bp
 from app.core import formatting, logs, routing
 from app.core.access import require_login
@@ -60,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for command in COMMANDS:
         app.cli.add_command(command)
     register_context(app)
+    # PDFs of other features (the maquette financière) load only static files, as conventions do.
+    app.extensions["pdf_url_fetcher"] = StaticOnlyFetcher
     _subscribe_once()
     logs.redact_tokens(app)
     return app

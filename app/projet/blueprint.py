@@ -1,7 +1,7 @@
 """The projet de territoire's routes, listed in one place (the views live in their modules)."""
 from flask import Blueprint, current_app, has_request_context, request
 
-from app.projet import views_fiches as fiches, views_strategie as strategie
+from app.projet import views_fiches as fiches, views_maquette as maquette, views_strategie as strategie
 from app.projet.summary import summary
 
 bp = Blueprint("projet", __name__)
@@ -25,6 +25,9 @@ RULES = (
     (FICHE + "/financements/<int:line_id>/etape", "line_step", fiches.line_step, ["POST"]),
     (FICHE + "/notes", "add_note", fiches.add_note, ["POST"]),
     (FICHE + "/indicateurs/nouveau", "new_fiche_indicateur", fiches.new_fiche_indicateur, FORM),
+    (DOSSIER + "/maquette", "maquette", maquette.show, ["GET"]),
+    (DOSSIER + "/maquette.xlsx", "maquette_xlsx", maquette.xlsx, ["GET"]),
+    (DOSSIER + "/maquette.pdf", "maquette_pdf", maquette.pdf, ["GET"]),
 )
 for rule, endpoint, view, methods in RULES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)
