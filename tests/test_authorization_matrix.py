@@ -246,6 +246,17 @@ RULES: dict[str, Rule] = {
                              {"event": "solliciter", "effective_date": "2025-01-15", "version": "1"}),
     "projet.add_note": Rule(lambda w: pw.fiche_url(w, "/notes"), porteurs_only, "POST", {"texte": "Avancée"}),
     "projet.new_fiche_indicateur": Rule(lambda w: pw.fiche_url(w, "/indicateurs/nouveau"), porteurs_only),
+    "projet.maquette": Rule(lambda w: pw.dossier_url(w, "/maquette"), in_dossier_scope),
+    "projet.maquette_xlsx": Rule(lambda w: pw.dossier_url(w, "/maquette.xlsx"), in_dossier_scope),
+    "projet.maquette_pdf": Rule(lambda w: pw.dossier_url(w, "/maquette.pdf"), in_dossier_scope),
+    "projet.postes": Rule(lambda w: pw.dossier_url(w, "/chef-de-projet"), in_dossier_scope),
+    "projet.new_poste": Rule(lambda w: pw.dossier_url(w, "/chef-de-projet/nouveau"), porteurs_only),
+    "projet.edit_poste": Rule(lambda w: pw.poste_url(w, "/modifier"), porteurs_only),
+    "projet.set_cofinancement": Rule(lambda w: pw.poste_url(w, "/cofinancements"), porteurs_only, "POST"),
+    "projet.revitalisation": Rule(lambda w: pw.dossier_url(w, "/revitalisation"), in_dossier_scope),
+    "projet.edit_commune": Rule(pw.commune_url, porteurs_and_prefecture),
+    "projet.new_secteur": Rule(lambda w: pw.dossier_url(w, "/revitalisation/secteurs/nouveau"),
+                               porteurs_and_prefecture),
 }
 
 

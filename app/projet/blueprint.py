@@ -1,7 +1,9 @@
 """The projet de territoire's routes, listed in one place (the views live in their modules)."""
 from flask import Blueprint, current_app, has_request_context, request
 
-from app.projet import views_fiches as fiches, views_maquette as maquette, views_strategie as strategie
+from app.projet import (
+    views_fiches as fiches, views_maquette as maquette, views_strategie as strategie, views_territoire as territoire,
+)
 from app.projet.summary import summary
 
 bp = Blueprint("projet", __name__)
@@ -28,6 +30,14 @@ RULES = (
     (DOSSIER + "/maquette", "maquette", maquette.show, ["GET"]),
     (DOSSIER + "/maquette.xlsx", "maquette_xlsx", maquette.xlsx, ["GET"]),
     (DOSSIER + "/maquette.pdf", "maquette_pdf", maquette.pdf, ["GET"]),
+    (DOSSIER + "/chef-de-projet", "postes", territoire.postes_page, ["GET"]),
+    (DOSSIER + "/chef-de-projet/nouveau", "new_poste", territoire.edit_poste, FORM),
+    (DOSSIER + "/chef-de-projet/<int:poste_id>/modifier", "edit_poste", territoire.edit_poste, FORM),
+    (DOSSIER + "/chef-de-projet/<int:poste_id>/cofinancements", "set_cofinancement", territoire.set_cofinancement,
+     ["POST"]),
+    (DOSSIER + "/revitalisation", "revitalisation", territoire.revitalisation_page, ["GET"]),
+    (DOSSIER + "/revitalisation/<insee>/modifier", "edit_commune", territoire.edit_commune, FORM),
+    (DOSSIER + "/revitalisation/secteurs/nouveau", "new_secteur", territoire.new_secteur, FORM),
 )
 for rule, endpoint, view, methods in RULES:
     bp.add_url_rule(rule, endpoint, view, methods=methods)

@@ -46,6 +46,7 @@ def update_commune(dossier, insee: str, user, *, ort_engagee_le: date | None, op
     if ort_engagee_le and ort_engagee_le > (today or today_in_paris()):
         raise DomainError("La date d'engagement dans l'ORT ne peut pas être dans le futur.")
     opah_type = OpahType(opah_type)
+    opah_phase = OpahPhase(opah_phase) if opah_phase else None
     if opah_type == OpahType.AUCUNE:
         opah_phase = None
     elif opah_phase is None:

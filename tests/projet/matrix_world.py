@@ -1,6 +1,10 @@
 """The projet's rows in the authorization matrix's world (tests/test_authorization_matrix.py):
 its dossier moved to "mise en œuvre", one axe, one fiche, one financing line, one indicator."""
+from datetime import date
+from decimal import Decimal
+
 from app.core.db import db
+from app.projet import postes
 from app.dossiers.models import DossierEtat
 from tests.projet import factories as pf
 
@@ -39,3 +43,18 @@ def line_url(world, path: str) -> str:
     return fiche_url(world, f"/financements/{_projet(world)['line'].id}{path}")
 
 
+
+
+def poste_url(world, path: str = "") -> str:
+    projet = _projet(world)
+    if "poste" not in projet:
+        projet["poste"] = postes.create_poste(
+            world.dossier, world.users["chef_de_projet"], user_id=None, nom="Camille Martin",
+            employeur_code=world.dossier.epci_siren, date_debut=date(2022, 1, 1), date_fin=None,
+            cout_annuel=Decimal("60000.00"))
+        db.session.commit()
+    return dossier_url(world, f"/chef-de-projet/{projet['poste'].id}{path}")
+
+
+def commune_url(world) -> str:
+    return dossier_url(world, f"/revitalisation/{world.commune.insee}/modifier")
