@@ -1,5 +1,6 @@
 """The projet de territoire's routes, listed in one place (the views live in their modules)."""
 from flask import Blueprint, current_app, has_request_context, request
+from flask_login import current_user
 
 from app.projet import (
     views_fiches as fiches, views_maquette as maquette, views_strategie as strategie, views_territoire as territoire,
@@ -46,7 +47,7 @@ for rule, endpoint, view, methods in RULES:
 @bp.app_context_processor
 def projet_context():
     """`projet_summary(dossier)` for the dossier page's block (templates/projet/_summary.html)."""
-    return {"projet_summary": summary}
+    return {"projet_summary": lambda dossier: summary(dossier, current_user)}
 
 
 @bp.url_defaults

@@ -8,6 +8,7 @@ from sqlalchemy import and_, case, exists, func, select
 
 from app.core.db import db
 from app.core.formatting import today_in_paris
+from app.projet.access import can_edit_projet
 from app.projet.lifecycle import covered_amount
 from app.projet.models import FicheAction, Indicateur, LigneFinancement, MesureIndicateur
 from app.workflows.states import FICHE_CLOSED, FicheEtat, FinancementStatut as S
@@ -33,6 +34,8 @@ class Summary:
     sans_mesure: list = field(default_factory=list)  # indicators without a value this year
     sans_mesure_total: int = 0
     annee: int = 0
+    can_edit: bool = False  # the user the block is shown to may write the projet
+
 
     @property
     def a_faire(self) -> int:
@@ -58,9 +61,10 @@ def target_reached():
     return case((down, last <= Indicateur.cible), else_=last >= Indicateur.cible)
 
 
-def summary(dossier, today: date | None = None) -> Summary:
+def summary(dossier, user=None, today: date | None = None) -> Summary:
+    """The figures of the projet; with `user`, whether that user may write it (the block's buttons)."""
     today = today or today_in_paris()
-    out = Summary(annee=today.year)
+    out = Summary(annee=today.year, can_edit=user is not None and can_edit_projet(dossier, user))
     counts = dict(db.session.execute(
         select(FicheAction.etat, func.count()).where(FicheAction.dossier_id == dossier.id).group_by(FicheAction.etat)
     ).all())

@@ -8,7 +8,6 @@ from app.dossiers.views import get_dossier
 from app.projet import queries, services
 from app.projet.access import can_edit_projet
 from app.projet.forms import AxeForm, IndicateurForm, MesureForm
-from app.projet.summary import summary
 
 
 def _refused(form, refusal: DomainError) -> None:
@@ -23,7 +22,6 @@ def plan(dossier_id):
     return render_template(
         "projet/plan.html", dossier=dossier, axes=queries.axes_of(dossier), page=page,
         amounts=queries.amounts(f.id for f in page.items), can_edit=can_edit_projet(dossier, current_user, roles),
-        summary=summary(dossier),
     )
 
 

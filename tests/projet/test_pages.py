@@ -132,3 +132,11 @@ def test_no_fiche_before_the_adhesion_is_signed(client, login_as):
     login_as(pf.member(Role.CHEF_DE_PROJET, dossier))
     assert client.get(f"/dossiers/{dossier.id}/fiches/nouvelle").status_code == 403
     assert "Nouvelle fiche action" not in client.get(f"/dossiers/{dossier.id}/projet").text
+
+
+def test_a_chef_de_projet_at_mise_en_oeuvre_has_something_to_do_on_the_dossier_page(client, login_as, dossier):
+    login_as(pf.member(Role.CHEF_DE_PROJET, dossier))
+    page = client.get(f"/dossiers/{dossier.id}").text
+    assert f'href="/dossiers/{dossier.id}/fiches/nouvelle"' in page
+    login_as(pf.member(Role.PREFECTURE, dossier))
+    assert f'href="/dossiers/{dossier.id}/fiches/nouvelle"' not in client.get(f"/dossiers/{dossier.id}").text
