@@ -57,6 +57,6 @@ def maquette_pdf(dossier, maquette, today) -> bytes:
     fetcher = current_app.extensions["pdf_url_fetcher"](current_app.static_folder)
     pdf = HTML(string=html, base_url="jalons-static:///", url_fetcher=fetcher).write_pdf()
     if fetcher.refused:
-        current_app.logger.warning("PDF de maquette du dossier %s : ressources refusées %s",
+        current_app.logger.warning("PDF de maquette du dossier %s : ressources refusées %s",
                                    dossier.reference, fetcher.refused)
     return pdf

@@ -63,7 +63,7 @@ class IndicateurForm(Form):
     nom = StringField("Nom de l'indicateur", validators=[DataRequired("Indiquez le nom de l'indicateur."),
                                                          Length(max=300)])
     type = SelectField("Type", choices=[SelectChoice(t.value, t.label) for t in IndicateurType],
-                       description="Mise en œuvre : ce qui est fait ; résultat : ce qui change sur le territoire.")
+                       description="Mise en œuvre : ce qui est fait ; résultat : ce qui change sur le territoire.")
     unite = StringField("Unité", validators=[DataRequired("Indiquez l'unité (logements, m², %…)."), Length(max=50)])
     valeur_initiale = FrenchDecimalField("Valeur initiale", validators=[Optional()])
     date_initiale = DateField("Date de la valeur initiale", validators=[Optional()])
@@ -75,7 +75,7 @@ class MesureForm(Form):
     mesure_le = DateField("Date de la mesure", validators=[DataRequired(DATE)], default=date.today)
     valeur = FrenchDecimalField("Valeur mesurée", validators=[InputRequired("Indiquez la valeur mesurée.")])
     source = StringField("Source", validators=[DataRequired("Indiquez la source de la mesure."), Length(max=300)],
-                         description="D'où vient la valeur : INSEE, comptage, registre des permis…")
+                         description="D'où vient la valeur : INSEE, comptage, registre des permis…")
 
 
 class FicheForm(Form):
@@ -84,7 +84,7 @@ class FicheForm(Form):
     description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
     maitre_ouvrage = SelectField("Maître d'ouvrage", validate_choice=False)
     maitre_ouvrage_autre = StringField("Autre maître d'ouvrage", validators=[Optional(), Length(max=300)],
-                                       description="S'il n'est pas une collectivité du dossier : son nom.")
+                                       description="S'il n'est pas une collectivité du dossier : son nom.")
     pilote = StringField("Pilote", validators=[Optional(), Length(max=200)])
     elu_referent = StringField("Élu référent", validators=[Optional(), Length(max=200)])
     partenaires = TextAreaField("Partenaires", validators=[Optional(), Length(max=4000)])
@@ -129,7 +129,7 @@ class LigneForm(Form):
     source = SelectField("Financeur et dispositif", choices=[SelectChoice("", "— Choisir —")] + [SelectChoice(*c) for c in financeurs.CHOICES],
                          validators=[DataRequired("Choisissez le financeur.")])
     precision = StringField("Précision", validators=[Optional(), Length(max=200)],
-                            description="Pour « Autre financeur » : son nom.")
+                            description="Pour « Autre financeur » : son nom.")
     annee = IntegerField("Année", validators=[InputRequired("Indiquez l'année."), NumberRange(min=2000, max=2100)])
     montant = MoneyField("Montant (€)", validators=[InputRequired("Indiquez le montant.")])
 

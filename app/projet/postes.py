@@ -122,12 +122,12 @@ def _check_caps(poste: PosteChefDeProjet, annees) -> None:
         if total <= cap:
             continue
         if cap == 0:
-            raise DomainError(f"Le poste ne peut pas être cofinancé en {annee} : il n'est pas pourvu cette "
+            raise DomainError(f"Le poste ne peut pas être cofinancé en {annee} : il n'est pas pourvu cette "
                               f"année-là avant la fin du cofinancement ({limits.fin:%d/%m/%Y}).")
         plafond = limits.plafond_anah if with_anah else limits.plafond
         raise DomainError(
             f"Le cofinancement {annee} ({money_fr(total)}) dépasse le plafond du programme pour ce poste "
-            f"({money_fr(cap)} : {limits.taux * 100:.0f} % du coût, au plus {money_fr(plafond)} par an"
+            f"({money_fr(cap)} : {limits.taux * 100:.0f} % du coût, au plus {money_fr(plafond)} par an"
             f"{' avec l’Anah' if with_anah else ''}, au prorata du temps en poste)."
         )
 

@@ -10,11 +10,11 @@ from app.projet.territoire_models import COFINANCEURS, OpahPhase, OpahType
 
 class PosteForm(Form):
     user_id = SelectField("Compte Jalons du chef de projet", coerce=lambda v: int(v) if v else None,
-                          validate_choice=False, description="S'il en a un ; sinon, indiquez son nom ci-dessous.")
+                          validate_choice=False, description="S'il en a un ; sinon, indiquez son nom ci-dessous.")
     nom = StringField("Nom", validators=[Optional(), Length(max=200)],
-                      description="Le nom de la personne, ou « Poste à pourvoir ».")
+                      description="Le nom de la personne, ou « Poste à pourvoir ».")
     employeur_code = SelectField("Employeur", validate_choice=False,
-                                 validators=[DataRequired("Choisissez l'employeur : une commune ou l'EPCI du dossier.")])
+                                 validators=[DataRequired("Choisissez l'employeur : une commune ou l'EPCI du dossier.")])
     date_debut = DateField("Date de recrutement", validators=[DataRequired(DATE)])
     date_fin = DateField("Date de fin", validators=[Optional()])
     cout_annuel = MoneyField("Coût annuel chargé (€)", validators=[InputRequired("Indiquez le coût annuel du poste.")])
@@ -37,7 +37,7 @@ class CofinancementForm(Form):
 
 class CommuneRevitalisationForm(Form):
     ort_engagee_le = DateField("Engagée dans une ORT depuis le", validators=[Optional()],
-                               description="Renseignée à la signature de la convention-cadre (valant ORT) ; "
+                               description="Renseignée à la signature de la convention-cadre (valant ORT) ; "
                                            "à indiquer pour une ORT signée autrement.")
     opah_type = SelectField("OPAH", choices=[SelectChoice(t.value, t.label) for t in OpahType])
     opah_phase = SelectField("Phase de l'OPAH", validate_choice=False,

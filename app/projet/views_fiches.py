@@ -157,7 +157,7 @@ def line_step(dossier_id, numero, line_id):
         db.session.rollback()
         flash(str(refusal), "error")
     else:
-        flash(f"« {lifecycle.FINANCEMENT.events[event].label} » est enregistré.", "success")
+        flash(f"« {lifecycle.FINANCEMENT.events[event].label} » est enregistré.", "success")
     return redirect(_fiche_url(item, _anchor="financement"))
 
 

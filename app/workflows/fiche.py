@@ -40,7 +40,7 @@ def _require_open_dossier(facts: FicheFacts) -> None:
 def _require_complete(facts: FicheFacts) -> None:
     if facts.manquants:
         raise TransitionRefusee(
-            "Complétez la fiche avant de la soumettre au comité de projet : "
+            "Complétez la fiche avant de la soumettre au comité de projet : "
             f"{', '.join(facts.manquants)}."
         )
 
@@ -57,7 +57,7 @@ def _require_funding(facts: FicheFacts) -> None:
     if missing > 0:
         raise TransitionRefusee(
             f"Le financement accordé et l'autofinancement ({money_fr(facts.couvert)}) ne couvrent pas "
-            f"le coût HT ({money_fr(facts.cout_ht)}) : il manque {money_fr(missing)}."
+            f"le coût HT ({money_fr(facts.cout_ht)}) : il manque {money_fr(missing)}."
         )
 
 

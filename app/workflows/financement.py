@@ -32,7 +32,7 @@ class FinancementFacts(Facts):
 
 def _require_open_fiche(facts: FinancementFacts) -> None:
     if not facts.fiche_ouverte:
-        raise TransitionRefusee("La fiche action est close (réalisée, refusée ou abandonnée) : "
+        raise TransitionRefusee("La fiche action est close (réalisée, refusée ou abandonnée) : "
                                 "son plan de financement ne change plus.")
 
 

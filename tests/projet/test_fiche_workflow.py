@@ -146,7 +146,7 @@ def test_engaging_needs_accorde_plus_autofinancement_to_cover_the_cost_ht(dossie
         lifecycle.fire(fiche, "engager", chef, today=TODAY)
     assert str(refusal.value) == (
         "Le financement accordé et l'autofinancement (99\u202f999,99\xa0€) ne couvrent pas le coût HT "
-        "(100\u202f000\xa0€) : il manque 0,01\xa0€.")
+        "(100\u202f000\xa0€)\xa0: il manque 0,01\xa0€.")
     assert fiche.etat == F.VALIDEE
     pf.line(fiche, "banque_des_territoires", "0.01", statut=S.VERSE)  # versé counts as granted
     entry = lifecycle.fire(fiche, "engager", chef, today=TODAY)

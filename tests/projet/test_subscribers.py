@@ -27,7 +27,7 @@ def test_a_submitted_fiche_is_told_to_the_porteurs_and_the_prefecture_but_the_ac
     assert {n.user_id for n in told} == {epci.id, chef.id, prefet.id}
     assert all(n.title == "Fiche action FA-01 soumise au comité de projet" for n in told)
     assert told[0].url == f"/dossiers/{dossier.id}/fiches/1"
-    assert "« Réhabilitation des halles »" in told[0].body and "enregistrée par le chef de projet" in told[0].body
+    assert "«\xa0Réhabilitation des halles\xa0»" in told[0].body and "enregistrée par le chef de projet" in told[0].body
     assert {partner.id, other_prefet.id, commune.id}.isdisjoint({n.user_id for n in told})
 
 
