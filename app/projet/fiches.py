@@ -44,6 +44,7 @@ def next_numero(dossier_id: int) -> int:
 
 def _check(dossier, values: dict) -> dict:
     values = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}
+    values["description"] = values.get("description") or ""
     if not values.get("titre"):
         raise DomainError("Indiquez le titre de la fiche action.")
     code = values.get("maitre_ouvrage_code")
@@ -93,11 +94,13 @@ def create_fiche(dossier, user, **values) -> FicheAction:
 
 
 def update_fiche(fiche: FicheAction, user, *, expected_version: int | None = None, **values) -> FicheAction:
+    """Change the fields given (the others stay as they are)."""
     if not fiche.can_edit(user):
         raise DomainError("Une fiche se modifie en brouillon ou à revoir, par ses porteurs.")
     if expected_version is not None and expected_version != fiche.version:
         raise ConflictError("Cette fiche a été modifiée entre-temps. Rechargez la page, puis recommencez.")
-    for name, value in _check(fiche.dossier, {name: values.get(name) for name in FIELDS}).items():
+    current = {name: getattr(fiche, name) for name in FIELDS}
+    for name, value in _check(fiche.dossier, {**current, **values}).items():
         setattr(fiche, name, value)
     db.session.flush()
     return fiche

@@ -12,7 +12,7 @@ from app.dossiers.views import get_dossier
 from app.projet import fiches, lifecycle, queries, services
 from app.projet.access import can_edit_projet
 from app.projet.forms import FicheForm, IndicateurForm, LigneForm, LigneStepForm, NoteForm
-from app.projet.views_strategie import _indicateur_values, _refused
+from app.projet.views_strategie import _indicateur_values, refused
 from app.workflows.fiche import COMITE
 from app.workflows.history import timeline
 
@@ -32,7 +32,7 @@ def new_fiche(dossier_id):
             fiche = fiches.create_fiche(dossier, current_user, **form.values())
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash(f"La fiche action {fiche.code} est créée en brouillon.", "success")
             return redirect(_fiche_url(fiche))
@@ -58,7 +58,7 @@ def edit_fiche(dossier_id, numero):
             flash(str(conflict), "error")
             return redirect(_fiche_url(fiche))
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("La fiche est enregistrée.", "success")
             return redirect(_fiche_url(fiche))
@@ -106,7 +106,7 @@ def new_line(dossier_id, numero):
                             montant=form.montant.data, precision=form.precision.data)
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("Le financement est ajouté au plan de financement.", "success")
             return redirect(_fiche_url(item, _anchor="financement"))
@@ -127,7 +127,7 @@ def edit_line(dossier_id, numero, line_id):
                                montant=form.montant.data, precision=form.precision.data)
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("Le financement est enregistré.", "success")
             return redirect(_fiche_url(item, _anchor="financement"))
@@ -192,7 +192,7 @@ def new_fiche_indicateur(dossier_id, numero):
             indicateur = services.create_indicateur(dossier, current_user, fiche=item, **_indicateur_values(form))
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("L'indicateur de la fiche est créé.", "success")
             return redirect(url_for("projet.indicateur", dossier_id=dossier.id, indicateur_id=indicateur.id))

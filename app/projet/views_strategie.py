@@ -10,7 +10,7 @@ from app.projet.access import can_edit_projet
 from app.projet.forms import AxeForm, IndicateurForm, MesureForm
 
 
-def _refused(form, refusal: DomainError) -> None:
+def refused(form, refusal: DomainError) -> None:
     db.session.rollback()
     form.form_errors.append(str(refusal))
 
@@ -36,7 +36,7 @@ def new_axe(dossier_id):
             axe = services.create_axe(dossier, current_user, titre=form.titre.data, enjeux=form.enjeux.data)
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash(f"L'axe {axe.ordre} est créé. Ajoutez-lui ses indicateurs.", "success")
             return redirect(url_for("projet.plan", dossier_id=dossier.id, _anchor=f"axe-{axe.id}"))
@@ -56,7 +56,7 @@ def edit_axe(dossier_id, axe_id):
                                 ordre=form.ordre.data or axe.ordre)
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("L'axe est enregistré.", "success")
             return redirect(url_for("projet.plan", dossier_id=dossier.id, _anchor=f"axe-{axe.id}"))
@@ -75,7 +75,7 @@ def new_indicateur(dossier_id, axe_id):
             indicateur = services.create_indicateur(dossier, current_user, axe=axe, **_indicateur_values(form))
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("L'indicateur est créé.", "success")
             return redirect(url_for("projet.indicateur", dossier_id=dossier.id, indicateur_id=indicateur.id))
@@ -108,7 +108,7 @@ def indicateur(dossier_id, indicateur_id):
                                     source=form.source.data)
                 db.session.commit()
             except DomainError as refusal:
-                _refused(form, refusal)
+                refused(form, refusal)
             else:
                 flash("La mesure est enregistrée.", "success")
                 return redirect(url_for("projet.indicateur", dossier_id=dossier.id, indicateur_id=item.id))

@@ -13,7 +13,7 @@ from app.projet import postes, revitalisation
 from app.projet.access import can_edit_poste, can_edit_revitalisation
 from app.projet.territoire_forms import CofinancementForm, CommuneRevitalisationForm, PosteForm, SecteurForm
 from app.projet.territoire_models import PosteChefDeProjet
-from app.projet.views_strategie import _refused
+from app.projet.views_strategie import refused
 
 
 def _chefs(dossier) -> list[User]:
@@ -68,7 +68,7 @@ def edit_poste(dossier_id, poste_id=None):
                 postes.update_poste(poste, dossier, current_user, **form.values())
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("Le poste de chef de projet est enregistré.", "success")
             return redirect(url_for("projet.postes", dossier_id=dossier.id))
@@ -120,7 +120,7 @@ def edit_commune(dossier_id, insee):
                                           opah_type=form.opah_type.data, opah_phase=form.opah_phase.data)
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("L'ORT et l'OPAH de la commune sont enregistrées.", "success")
             return redirect(url_for("projet.revitalisation", dossier_id=dossier.id))
@@ -142,7 +142,7 @@ def new_secteur(dossier_id):
                                        nom=form.nom.data, description=form.description.data)
             db.session.commit()
         except DomainError as refusal:
-            _refused(form, refusal)
+            refused(form, refusal)
         else:
             flash("Le secteur d'intervention est créé.", "success")
             return redirect(url_for("projet.revitalisation", dossier_id=dossier.id, _anchor="secteurs"))
