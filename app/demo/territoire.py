@@ -1,12 +1,13 @@
 """The demo's chef de projet posts and OPAH, in bulk, calibrated on the published figures:
-904 subsidised posts covering about 94 % of the communes (01/2023), 638 communes in an OPAH
+904 subsidised posts covering about 94 % of the communes (01/2023; one person often serves
+several dossiers of an EPCI), 638 communes in an OPAH
 (133 OPAH-RU, 68 OPAH-RR). The ORT come from the signatures of the conventions-cadres
 (app/projet/subscribers.py), as in real life."""
 import random
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.core.db import db
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
@@ -24,48 +25,63 @@ SURNAMES = ["Martin", "Bernard", "Dubois", "Lefebvre", "Moreau", "Garnier", "Rou
 
 
 def seed_postes(rng: random.Random) -> int:
-    """Posts for the dossiers past their adhésion, the largest groups first, until 94 % of the
-    communes are covered or 904 posts are made."""
-    dossiers = db.session.execute(
+    """904 people in post, covering about 94 % of the communes: dossiers taken at random until
+    that share of the communes is covered, then one person per EPCI (employed by it, or by one
+    of its communes) serving its dossiers — a row per dossier, the cost shared between them —,
+    the largest groups split until there are 904 people. Returns the number of people."""
+    rows = db.session.execute(
         select(Dossier.id, Dossier.epci_siren, Dossier.adhesion_signee_le, DossierCommune.commune_insee)
         .join(DossierCommune, DossierCommune.dossier_id == Dossier.id)
-        .where(Dossier.etat != E.SORTI, Dossier.adhesion_signee_le.is_not(None))).all()
-    total_communes = db.session.query(DossierCommune).count()
+        .where(Dossier.etat != E.SORTI, Dossier.adhesion_signee_le.is_not(None)).order_by(Dossier.id)).all()
+    total_communes = db.session.scalar(select(func.count()).select_from(DossierCommune))
     groups: dict[int, dict] = {}
-    for dossier_id, epci, signed, insee in dossiers:
+    for dossier_id, epci, signed, insee in rows:
         groups.setdefault(dossier_id, {"epci": epci, "signed": signed, "communes": []})["communes"].append(insee)
-    order = sorted(groups, key=lambda d: (-len(groups[d]["communes"]), rng.random()))
-    chosen, covered = [], 0
+    order = list(groups)
+    rng.shuffle(order)
+    by_epci: dict[str, list] = {}
+    covered = 0
     for dossier_id in order:
-        if len(chosen) >= POSTS or covered >= total_communes * COVERED:
+        if covered >= total_communes * COVERED:
             break
-        chosen.append(dossier_id)
+        by_epci.setdefault(groups[dossier_id]["epci"], []).append(dossier_id)
         covered += len(groups[dossier_id]["communes"])
-    rows = []
-    for dossier_id in chosen:
-        group = groups[dossier_id]
-        employer = group["epci"] if group["epci"] and rng.random() < 0.6 else rng.choice(group["communes"])
-        rows.append({"dossier_id": dossier_id, "nom": f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}",
-                     "employeur_code": employer, "date_debut": group["signed"] + timedelta(days=rng.randint(20, 240)),
-                     "cout_annuel": Decimal(rng.randrange(48000, 68000, 500)), "version": 1})
+    people = list(by_epci.values())[:POSTS]
+    while len(people) < POSTS and max(map(len, people), default=0) > 1:
+        largest = max(people, key=len)
+        people.remove(largest)
+        people += [largest[: len(largest) // 2], largest[len(largest) // 2:]]
+    values = []
+    for dossiers in people:
+        first = groups[dossiers[0]]
+        employer = first["epci"] if first["epci"] and rng.random() < 0.6 else first["communes"][0]
+        person = {"nom": f"{rng.choice(NAMES)} {rng.choice(SURNAMES)}", "employeur_code": employer,
+                  "date_debut": max(groups[d]["signed"] for d in dossiers) + timedelta(days=rng.randint(20, 240))}
+        share = (Decimal(rng.randrange(48000, 68000, 500)) / len(dossiers)).quantize(Decimal("0.01"))
+        values += [{"dossier_id": d, **person, "cout_annuel": share, "version": 1} for d in dossiers]
     ids = db.session.scalars(insert(PosteChefDeProjet).returning(PosteChefDeProjet.id, sort_by_parameter_order=True),
-                             rows).all()
+                             values).all()
+    _cofinance(rng, zip(ids, values))
+    return len(people)
+
+
+def _cofinance(rng, posts) -> None:
+    """Each row cofinanced just under its cap, every year until the end of the cofinancing."""
     limits = postes.caps()
-    cofinancing = []
-    for poste_id, row in zip(ids, rows):
+    rows = []
+    for poste_id, row in posts:
         poste = PosteChefDeProjet(**row)  # transient: what cap_for reads
         anah = rng.random() < 0.3
+        split = ({"anct": Decimal("0.5"), "banque_des_territoires": Decimal("0.25"), "anah": Decimal("0.25")} if anah
+                 else {"anct": Decimal("0.6"), "banque_des_territoires": Decimal("0.4")})
         for annee in postes.years(poste, limits):
             cap = postes.cap_for(poste, annee, anah, limits)
-            split = {"anct": Decimal("0.5"), "banque_des_territoires": Decimal("0.25"), "anah": Decimal("0.25")} if anah \
-                else {"anct": Decimal("0.6"), "banque_des_territoires": Decimal("0.4")}
-            for financeur, share in split.items():
-                amount = (cap * share).quantize(Decimal("0.01"), "ROUND_DOWN")
+            for financeur, part in split.items():
+                amount = (cap * part).quantize(Decimal("0.01"), "ROUND_DOWN")
                 if amount > 0:
-                    cofinancing.append({"poste_id": poste_id, "annee": annee, "financeur": financeur, "montant": amount})
-    if cofinancing:
-        db.session.execute(insert(PosteCofinancement), cofinancing)
-    return len(rows)
+                    rows.append({"poste_id": poste_id, "annee": annee, "financeur": financeur, "montant": amount})
+    if rows:
+        db.session.execute(insert(PosteCofinancement), rows)
 
 
 def seed_opah(rng: random.Random) -> int:
