@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.forms import Form
@@ -16,7 +17,10 @@ OTHER = "autre"
 
 
 class FrenchDecimalField(DecimalField):
-    """A number typed as people type it here: spaces between thousands, a comma or a point."""
+    """A number typed as people type it here: spaces between thousands, a comma or a point
+    (a text input: a browser's number input refuses "12 500,50")."""
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():

@@ -3,6 +3,7 @@ with an indicator, two fiches with their financing, one submitted to the comité
 measured value, the maquette downloaded as a spreadsheet; axe-core finds nothing on the way."""
 import io
 import re
+from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -10,14 +11,18 @@ from playwright.sync_api import expect
 
 from tests.browser.helpers import Watched, assert_accessible, demo_email, login
 
-AXE = "Axe du test navigateur : habiter le centre"
-INDICATEUR = "Logements remis sur le marché (test navigateur)"
+# Names of this run (a reused database, BROWSER_DATABASE_URL, keeps those of earlier runs).
+RUN = datetime.now().strftime("%Y%m%d-%H%M%S")
+AXE = f"Habiter le centre (test navigateur {RUN})"
+INDICATEUR = f"Logements remis sur le marché (test navigateur {RUN})"
+HALLES, BERGES = f"Halles {RUN}", f"Berges {RUN}"
 
 
 def create_fiche(page, titre: str, montant: str) -> str:
     page.get_by_role("link", name="Nouvelle fiche action").first.click()
     page.get_by_label("Titre", exact=False).first.fill(titre)
-    page.get_by_label("Axe stratégique").select_option(label=re.compile(re.escape(AXE)))
+    axe = page.get_by_label("Axe stratégique").locator("option", has_text=AXE).inner_text()
+    page.get_by_label("Axe stratégique").select_option(label=axe)
     page.get_by_label("Description").fill("Étude, acquisition et travaux.")
     page.get_by_label("Maître d'ouvrage", exact=False).first.select_option(label="Jonzac")
     page.get_by_label("Date de début").fill("2025-03-01")
@@ -56,8 +61,8 @@ def test_a_chef_de_projet_builds_the_plan_d_action(axe_page):
     page.get_by_label("Nom de l'indicateur").fill(INDICATEUR)
     page.get_by_label("Type").select_option(label="Résultat")
     page.get_by_label("Unité").fill("logements")
-    page.get_by_label("Valeur initiale").fill("0")
-    page.get_by_label("Valeur cible").fill("40")
+    page.get_by_label("Valeur initiale", exact=True).fill("0")
+    page.get_by_label("Valeur cible", exact=True).fill("40")
     page.get_by_role("button", name="Créer l'indicateur").click()
     expect(page.get_by_role("heading", name=INDICATEUR)).to_be_visible()
     page.get_by_label("Date de la mesure").fill("2025-12-31")
@@ -68,10 +73,10 @@ def test_a_chef_de_projet_builds_the_plan_d_action(axe_page):
     assert_accessible(page)
 
     page.get_by_role("link", name="Projet de territoire").first.click()
-    first = create_fiche(page, "Halles du test navigateur", "150 000")
+    first = create_fiche(page, HALLES, "150 000")
     assert_accessible(page)
     page.get_by_role("link", name="Projet de territoire").first.click()
-    create_fiche(page, "Berges du test navigateur", "80 000,50")
+    create_fiche(page, BERGES, "80 000,50")
 
     page.get_by_role("link", name="Projet de territoire").first.click()
     page.get_by_role("link", name=first, exact=True).click()
@@ -83,7 +88,7 @@ def test_a_chef_de_projet_builds_the_plan_d_action(axe_page):
 
     page.get_by_role("link", name="Projet de territoire").first.click()
     page.get_by_role("link", name="Maquette financière").first.click()
-    expect(page.locator("#maquette")).to_contain_text("Halles du test navigateur")
+    expect(page.locator("#maquette")).to_contain_text(HALLES)
     assert_accessible(page)
     total = page.locator("#maquette-total").inner_text()
     with page.expect_download() as download:
@@ -92,7 +97,7 @@ def test_a_chef_de_projet_builds_the_plan_d_action(axe_page):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Fiche" and rows[-1][0] == "Total"
     titles = [r[1] for r in rows[1:-1]]
-    assert "Halles du test navigateur" in titles and "Berges du test navigateur" in titles
+    assert HALLES in titles and BERGES in titles
     shown = Decimal(re.sub(r"[^\d,]", "", total).replace(",", "."))
     assert Decimal(str(rows[-1][-1])).quantize(Decimal("0.01")) == shown
     assert not watched.page_errors, watched.page_errors
