@@ -140,3 +140,16 @@ def test_a_chef_de_projet_at_mise_en_oeuvre_has_something_to_do_on_the_dossier_p
     assert f'href="/dossiers/{dossier.id}/fiches/nouvelle"' in page
     login_as(pf.member(Role.PREFECTURE, dossier))
     assert f'href="/dossiers/{dossier.id}/fiches/nouvelle"' not in client.get(f"/dossiers/{dossier.id}").text
+
+
+def test_the_plan_d_action_pages_its_fiches(client, login_as, app, dossier):
+    chef = pf.member(Role.CHEF_DE_PROJET, dossier)
+    axe = pf.axe(dossier, chef)
+    for n in range(app.config["PAGE_SIZE"] + 2):
+        pf.fiche(dossier, chef, axe_id=axe.id, titre=f"Fiche numéro {n + 1}")
+    login_as(chef)
+    first = client.get(f"/dossiers/{dossier.id}/projet").text
+    assert "FA-25" in first and "FA-26" not in first
+    assert f'href="/dossiers/{dossier.id}/projet?page=2"' in first
+    second = client.get(f"/dossiers/{dossier.id}/projet?page=2").text
+    assert "FA-26" in second and "FA-27" in second and "FA-01<" not in second

@@ -125,3 +125,10 @@ def test_the_revitalisation_page(client, login_as, dossier):
     assert response.status_code == 302
     page = client.get(f"/dossiers/{dossier.id}/revitalisation").text
     assert "1 mars 2022" in page and "OPAH-RR (revitalisation rurale)" in page and "Pré-opérationnelle" in page
+
+
+def test_a_commune_of_another_dossier_is_not_found_here(client, login_as, dossier):
+    other = pf.dossier()
+    login_as(pf.member(Role.COMMUNE, dossier))
+    url = f"/dossiers/{dossier.id}/revitalisation/{other.communes[0].insee}/modifier"
+    assert client.get(url).status_code == 404
