@@ -136,7 +136,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
             f["scaled"] = lines
             fiche_rows.append({
                 "dossier_id": p["dossier"].id, "numero": f["numero"], "titre": f["titre"],
-                "axe_id": p["axe_ids"][f["axe"]], "description": f"{f['titre']} : étude, travaux et suivi.",
+                "axe_id": p["axe_ids"][f["axe"]], "description": f"{f['titre']} : étude, travaux et suivi.",
                 "maitre_ouvrage_code": rng.choice(names), "date_debut": f["debut"], "date_fin": f["fin"],
                 "cout_ht": cost, "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": f["etat"],
                 "soumise_le": f["debut"] if f["etat"] != F.BROUILLON else None, "version": 1,
