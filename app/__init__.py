@@ -8,6 +8,7 @@ from app.admin.views import bp as admin_bp
 from app.auth.views import bp as auth_bp
 from app.avenants.views import bp as avenants_bp
 from app.conventions import services as conventions
+from app.conventions.fetcher import StaticOnlyFetcher
 from app.conventions.views import bp as conventions_bp
 from app.core import formatting, logs, routing
 from app.core.access import require_login
@@ -28,12 +29,15 @@ from app.notifications import subscribers as notifications
 from app.notifications.commands import alerts_cli, digest_cli
 from app.notifications.settings_views import bp as settings_bp
 from app.notifications.views import bp as notifications_bp
+from app.projet import subscribers as projet
+from app.projet.blueprint import bp as projet_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
 from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
-              territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp)
+              territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
+              projet_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli)
 
 
@@ -59,6 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     for command in COMMANDS:
         app.cli.add_command(command)
     register_context(app)
+    # PDFs of other features (the maquette financière) load only static files, as conventions do.
+    app.extensions["pdf_url_fetcher"] = StaticOnlyFetcher
     _subscribe_once()
     logs.redact_tokens(app)
     return app
@@ -73,4 +79,5 @@ def _subscribe_once() -> None:
     if not _subscribed:
         conventions.subscribe()
         notifications.subscribe()
+        projet.subscribe()
         _subscribed = True

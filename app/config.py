@@ -85,6 +85,13 @@ class Defaults:
     PROGRAMME_END = "2026-12-31"
     # An extension of the 18-month deadline moves it by this many months at most.
     EXTENSION_MAX_MONTHS = 12
+    # Cofinancing of the chef de projet post (ANCT, Banque des territoires, Anah): at most this
+    # share of its cost, and this much a year (the higher cap when the Anah cofinances), until
+    # the end date (pro rata of the days in post for a partial year).
+    CHEF_DE_PROJET_TAUX_MAX = "0.75"
+    CHEF_DE_PROJET_PLAFOND_ANNUEL = "45000"
+    CHEF_DE_PROJET_PLAFOND_ANNUEL_ANAH = "55000"
+    CHEF_DE_PROJET_FIN_COFINANCEMENT = "2026-03-31"
     # Keys of the history's HMAC chain: "id:secret,id:secret" (the environment), never in the
     # database; AUDIT_KEY_ID names the one new rows are signed with (the others still verify).
     AUDIT_KEYS = None

@@ -6,6 +6,12 @@ from app.documents.models import Document, DocumentVersion
 from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
 from app.notifications.models import AlertSent, Notification, NotificationPreference, ProgrammeSetting
+from app.projet.models import (
+    AxeStrategique, FicheAction, FicheCompteur, Indicateur, LigneFinancement, MesureIndicateur, NoteAvancement,
+)
+from app.projet.territoire_models import (
+    CommuneRevitalisation, PosteChefDeProjet, PosteCofinancement, SecteurOrt,
+)
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
@@ -17,4 +23,6 @@ __all__ = [
     "LoginAttempt", "OutboxAttachment", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant",
     "SecteurIntervention", "Signataire", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
+    "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
+    "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
 ]

@@ -16,6 +16,7 @@ from app.auth.roles import Role
 from app.auth.signin import session_data
 from tests import factories
 from tests.documents import samples
+from tests.projet import matrix_world as pw
 
 ANONYMOUS = "anonyme"
 SCOPED_ROLES = ["commune", "epci", "chef_de_projet", "prefecture", "partenaire"]
@@ -311,6 +312,33 @@ RULES: dict[str, Rule] = {
     "documents.download": Rule(
         lambda w: f"/documents/versions/{stored_document_version(w).id}/telecharger", in_dossier_scope
     ),
+    # The projet de territoire: the porteurs write it, every reader of the dossier reads it.
+    "projet.plan": Rule(lambda w: pw.dossier_url(w, "/projet"), in_dossier_scope),
+    "projet.new_axe": Rule(lambda w: pw.dossier_url(w, "/projet/axes/nouveau"), porteurs_only),
+    "projet.edit_axe": Rule(lambda w: pw.axe_url(w, "/modifier"), porteurs_only),
+    "projet.new_indicateur": Rule(lambda w: pw.axe_url(w, "/indicateurs/nouveau"), porteurs_only),
+    "projet.indicateur": Rule(pw.indicateur_url, in_dossier_scope),
+    "projet.new_fiche": Rule(lambda w: pw.dossier_url(w, "/fiches/nouvelle"), porteurs_only),
+    "projet.fiche": Rule(pw.fiche_url, in_dossier_scope),
+    "projet.edit_fiche": Rule(lambda w: pw.fiche_url(w, "/modifier"), porteurs_only),
+    "projet.act": Rule(lambda w: pw.fiche_url(w, "/actions/soumettre"), porteurs_only),
+    "projet.new_line": Rule(lambda w: pw.fiche_url(w, "/financements/nouveau"), porteurs_only),
+    "projet.edit_line": Rule(lambda w: pw.line_url(w, "/modifier"), porteurs_only),
+    "projet.line_step": Rule(lambda w: pw.line_url(w, "/etape"), porteurs_only, "POST",
+                             {"event": "solliciter", "effective_date": "2025-01-15", "version": "1"}),
+    "projet.add_note": Rule(lambda w: pw.fiche_url(w, "/notes"), porteurs_only, "POST", {"texte": "Avancée"}),
+    "projet.new_fiche_indicateur": Rule(lambda w: pw.fiche_url(w, "/indicateurs/nouveau"), porteurs_only),
+    "projet.maquette": Rule(lambda w: pw.dossier_url(w, "/maquette"), in_dossier_scope),
+    "projet.maquette_xlsx": Rule(lambda w: pw.dossier_url(w, "/maquette.xlsx"), in_dossier_scope),
+    "projet.maquette_pdf": Rule(lambda w: pw.dossier_url(w, "/maquette.pdf"), in_dossier_scope),
+    "projet.postes": Rule(lambda w: pw.dossier_url(w, "/chef-de-projet"), in_dossier_scope),
+    "projet.new_poste": Rule(lambda w: pw.dossier_url(w, "/chef-de-projet/nouveau"), porteurs_only),
+    "projet.edit_poste": Rule(lambda w: pw.poste_url(w, "/modifier"), porteurs_only),
+    "projet.set_cofinancement": Rule(lambda w: pw.poste_url(w, "/cofinancements"), porteurs_only, "POST"),
+    "projet.revitalisation": Rule(lambda w: pw.dossier_url(w, "/revitalisation"), in_dossier_scope),
+    "projet.edit_commune": Rule(pw.commune_url, porteurs_and_prefecture),
+    "projet.new_secteur": Rule(lambda w: pw.dossier_url(w, "/revitalisation/secteurs/nouveau"),
+                               porteurs_and_prefecture),
 }
 
 

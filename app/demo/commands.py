@@ -15,7 +15,10 @@ from app.core.formatting import today_in_paris
 from app.avenants.models import Avenant
 from app.demo import checks, services
 from app.demo.lifecycle import seed_lifecycle
+from app.demo.projet import seed_projets
+from app.demo.territoire import seed_territoire
 from app.dossiers.models import Dossier
+from app.projet.models import FicheAction
 from app.pvd.importer import import_pvd
 from app.referentiel.models import Commune
 from app.workflows.history import HistoryEntry
@@ -67,6 +70,12 @@ def seed(sans_historique):
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
+
+    if not sans_historique and not db.session.scalar(select(func.count(FicheAction.id))):
+        click.echo("Projets de territoire (axes, fiches action, financements, chefs de projet, OPAH)…")
+        made = {**seed_projets(today_in_paris()), **seed_territoire()}
+        db.session.commit()
+        click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
 
     for account, action in accounts:
         click.echo(f"Compte {account.role.label} : {account.email} ({action})")

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, render_template
 from app.auth.roles import Role
 from app.dossiers.echeance import DELAI_MOIS
 from app.help import diagrams
-from app.workflows import avenant, dossier
+from app.workflows import avenant, dossier, fiche, financement
 
 bp = Blueprint("help", __name__, url_prefix="/aide")
 
@@ -20,6 +20,8 @@ MACHINES = {
     "dossier": ("Le dossier, du label à la clôture", dossier.DossierWorkflow, dossier.EVENTS,
                 ("declarer_sortie", "prolonger_delai")),
     "avenant": ("Un avenant à la convention-cadre", avenant.AvenantWorkflow, avenant.EVENTS, ()),
+    "fiche": ("Une fiche action du plan d'action", fiche.FicheWorkflow, fiche.EVENTS, ("abandonner",)),
+    "financement": ("Un financement d'une fiche action", financement.FinancementWorkflow, financement.EVENTS, ()),
 }
 
 # slug: (title, who it is for, the roles whose actions the guide lists)

@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from app.avenants.models import Avenant
 from app.core.db import db
 from app.dossiers.models import Dossier, DossierEtat
+from app.projet.models import FicheAction
 from app.workflows.history import GENESIS, HistoryChain, HistoryEntry, audit_keys
 
 # subject_type -> (model, initial state: a subject there may have no history)
-SUBJECTS = {"dossier": (Dossier, DossierEtat.LABELLISE.value), "avenant": (Avenant, None)}
+SUBJECTS = {"dossier": (Dossier, DossierEtat.LABELLISE.value), "avenant": (Avenant, None),
+            "fiche_action": (FicheAction, None)}
 
 
 @dataclass

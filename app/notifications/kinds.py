@@ -32,6 +32,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("alerte_echeance", "L'échéance des 18 mois approche ou est dépassée", required=True),
     Kind("alerte_instruction", "Un dossier attend son instruction depuis longtemps", required=True),
     Kind("alerte_complements", "Des compléments demandés restent sans réponse", required=True),
+    Kind("fiche_soumise", "Une fiche action est soumise au comité de projet"),
 )}
 
 

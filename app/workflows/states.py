@@ -73,9 +73,63 @@ class DocumentEtat(str, enum.Enum):
         return {"joint": "Joint au dossier", "retire": "Retiré"}[self.value]
 
 
+class FicheEtat(str, enum.Enum):
+    BROUILLON = "brouillon"
+    SOUMISE = "soumise"
+    VALIDEE = "validee"
+    A_REVOIR = "a_revoir"
+    REFUSEE = "refusee"
+    ENGAGEE = "engagee"
+    REALISEE = "realisee"
+    ABANDONNEE = "abandonnee"
+
+    @property
+    def label(self) -> str:
+        return FICHE_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Still in the plan d'action's life: it may be abandoned, its financing may move."""
+        return self not in FICHE_CLOSED
+
+
+FICHE_LABELS = {
+    FicheEtat.BROUILLON: "Brouillon",
+    FicheEtat.SOUMISE: "Soumise au comité de projet",
+    FicheEtat.VALIDEE: "Validée",
+    FicheEtat.A_REVOIR: "À revoir",
+    FicheEtat.REFUSEE: "Refusée",
+    FicheEtat.ENGAGEE: "Engagée",
+    FicheEtat.REALISEE: "Réalisée",
+    FicheEtat.ABANDONNEE: "Abandonnée",
+}
+FICHE_CLOSED = frozenset({FicheEtat.REFUSEE, FicheEtat.REALISEE, FicheEtat.ABANDONNEE})
+
+
+class FinancementStatut(str, enum.Enum):
+    PREVU = "prevu"
+    SOLLICITE = "sollicite"
+    ACCORDE = "accorde"
+    REFUSE = "refuse"
+    VERSE = "verse"
+
+    @property
+    def label(self) -> str:
+        return FINANCEMENT_LABELS[self]
+
+
+FINANCEMENT_LABELS = {
+    FinancementStatut.PREVU: "Prévu",
+    FinancementStatut.SOLLICITE: "Sollicité",
+    FinancementStatut.ACCORDE: "Accordé",
+    FinancementStatut.REFUSE: "Refusé",
+    FinancementStatut.VERSE: "Versé",
+}
+
 # machine name (as stored in the history) -> its states
 MACHINE_STATES: dict[str, type[enum.Enum]] = {
-    "dossier": DossierEtat, "avenant": AvenantEtat, "document": DocumentEtat,
+    "dossier": DossierEtat, "avenant": AvenantEtat, "document": DocumentEtat, "fiche": FicheEtat,
+    "financement": FinancementStatut,
 }
 
 

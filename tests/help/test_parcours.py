@@ -8,6 +8,8 @@ from app.auth.roles import Role
 from app.help.views import GUIDES
 from app.workflows.avenant import EVENTS as AVENANT_EVENTS
 from app.workflows.dossier import EVENTS
+from app.workflows.fiche import EVENTS as FICHE_EVENTS
+from app.workflows.financement import EVENTS as FINANCEMENT_EVENTS
 
 
 def text(response) -> str:
@@ -87,12 +89,15 @@ def test_the_guides_list_the_actions_the_machines_give_each_role(client, user):
     actions = re.findall(r"<tr><td>([^<]+)</td><td>", table[:table.index("</table>")])
     expected = [r.label for r in EVENTS.values() if Role.PREFECTURE in r.roles]
     expected += [r.label for r in AVENANT_EVENTS.values() if Role.PREFECTURE in r.roles]
+    expected += [r.label for events in (FICHE_EVENTS, FINANCEMENT_EVENTS) for r in events.values()
+                 if Role.PREFECTURE in r.roles]
     assert actions == expected
     porteurs = text(client.get("/aide/guides/commune-epci"))
     assert "<td>Déposer la convention d'adhésion</td>" in porteurs
     assert "<td>Valider la convention d'adhésion</td>" not in porteurs
     partenaire = text(client.get("/aide/guides/partenaire"))
-    assert "Aucune action du parcours ne vous revient" in partenaire
+    partner_actions = [r.label for r in FINANCEMENT_EVENTS.values() if Role.PARTENAIRE in r.roles]
+    assert partner_actions and all(f"<td>{label}</td>" in partenaire for label in partner_actions)
 
 
 def test_an_unknown_guide_is_404(client, user):

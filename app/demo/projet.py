@@ -1,0 +1,186 @@
+"""The demo's projets de territoire, in bulk: axes and indicators, 5 to 30 fiches action per
+dossier past its adhésion, their financing plan, calibrated so that the State's and partners'
+financing granted or paid for the years up to 2023 is about the published 1.1 billion €.
+
+A fiche's state follows its dossier's step (drafts and submissions while the convention-cadre
+is written, engaged and done fiches once it is signed), and an engaged fiche is always covered
+(granted + autofinancement ≥ cost HT), as the machine requires. Each fiche gets one row in its
+dossier's sealed history — a "reprise de données" (no person), as an import would write it —,
+so that `flask audit verify` finds every fiche's state recorded. Rows go in with one
+executemany per table (and RETURNING for the ids), whatever the number of dossiers.
+"""
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import insert, select
+
+from app.core.db import db
+from app.core.formatting import utcnow
+from app.dossiers.models import Dossier, DossierEtat as E
+from app.projet.access import PROJET_STATES
+from app.projet.models import AxeStrategique, FicheAction, FicheCompteur, Indicateur, IndicateurType, LigneFinancement
+from app.workflows import history
+from app.workflows.history import HistoryChain, HistoryEntry
+from app.workflows.states import FicheEtat as F, FinancementStatut as S
+
+TARGET_GRANTED_2023 = Decimal("1100000000")  # € granted or paid by 2023 (DOMAIN.md)
+AXES = [
+    ("Habiter le centre-bourg", "Logements vacants et dégradés, parcours résidentiels.",
+     ("Logements vacants", "logements", 9), ("Logements réhabilités", "logements", 0)),
+    ("Revitaliser le commerce de proximité", "Vacance commerciale, attractivité du centre.",
+     ("Commerces vacants en centre-bourg", "locaux", 18), ("Commerces ouverts", "commerces", 0)),
+    ("Mobilités et espaces publics", "Place de la voiture, cheminements, stationnement.",
+     ("Linéaire d'aménagements cyclables", "km", 2), ("Places requalifiées", "places", 0)),
+    ("Transition écologique", "Sobriété énergétique, nature en ville, friches.",
+     ("Consommation d'énergie des bâtiments publics", "MWh", 2400), ("Friches reconverties", "m²", 0)),
+    ("Services et équipements", "Santé, culture, services publics de proximité.",
+     ("Équipements rénovés", "équipements", 0), ("Fréquentation de la médiathèque", "visites", 12000)),
+]
+FICHES = ["Réhabilitation des halles", "Requalification de la place du marché", "Maison de santé pluriprofessionnelle",
+          "Opération façades", "Piste cyclable des bords de rivière", "Rénovation énergétique de l'école",
+          "Reconversion de la friche industrielle", "Tiers-lieu et espace de coworking", "Boutique à l'essai",
+          "Parc urbain et îlot de fraîcheur", "Médiathèque", "Signalétique du centre-bourg", "France services",
+          "Acquisition-amélioration de logements", "Stationnement et plan de circulation", "Résidence seniors"]
+PARTNERS = ["etat_detr", "etat_dsil", "etat_fnadt", "etat_fonds_vert", "etat_fonds_friches", "etat_france_ruralites",
+            "banque_des_territoires", "anah", "ademe", "region", "departement", "europe_feder", "europe_leader"]
+# dossier step → the fiche states it shows, with weights
+OPEN_CADRE = {F.BROUILLON: 4, F.SOUMISE: 2, F.VALIDEE: 3, F.A_REVOIR: 1, F.ENGAGEE: 1, F.ABANDONNEE: 0.3}
+SIGNED = {F.BROUILLON: 1, F.SOUMISE: 1, F.VALIDEE: 2, F.A_REVOIR: 0.3, F.REFUSEE: 0.3, F.ENGAGEE: 4,
+          F.REALISEE: 3, F.ABANDONNEE: 0.5}
+CENT = Decimal("0.01")
+
+
+def _line_statuses(rng, etat, partners: int) -> list:
+    if etat in (F.ENGAGEE, F.REALISEE):
+        return [rng.choice([S.ACCORDE, S.VERSE, S.VERSE]) if etat == F.REALISEE else rng.choice([S.ACCORDE, S.VERSE])
+                for _ in range(partners)]
+    if etat == F.VALIDEE:
+        return [rng.choice([S.SOLLICITE, S.ACCORDE, S.PREVU]) for _ in range(partners)]
+    if etat in (F.REFUSEE, F.ABANDONNEE):
+        return [rng.choice([S.PREVU, S.REFUSE]) for _ in range(partners)]
+    if etat == F.SOUMISE:
+        return [rng.choice([S.PREVU, S.SOLLICITE]) for _ in range(partners)]
+    return [S.PREVU] * partners
+
+
+def plan(rng, dossier, today) -> dict:
+    """The projet of one dossier, as plain values (amounts in "units", scaled later)."""
+    start = dossier.adhesion_signee_le or date(2021, 6, 1)
+    weights = SIGNED if dossier.etat == E.MISE_EN_OEUVRE else OPEN_CADRE
+    axes = rng.sample(AXES, rng.randint(2, 4))
+    fiches = []
+    for numero in range(1, rng.randint(5, 30) + 1):
+        etat = rng.choices(list(weights), weights=list(weights.values()))[0]
+        debut = start + timedelta(days=rng.randint(0, max((today - start).days, 1) + 200))
+        fin = debut + timedelta(days=rng.randint(180, 1100))
+        if etat == F.REALISEE:
+            fin = min(fin, today - timedelta(days=rng.randint(1, 200)))
+            debut = min(debut, fin - timedelta(days=120))
+        cost = Decimal(int(rng.lognormvariate(12.3, 0.9)))
+        partners = rng.sample(PARTNERS, rng.randint(1, 4))
+        share = Decimal(rng.randint(55, 85)) / 100
+        parts = [Decimal(rng.randint(1, 10)) for _ in partners]
+        lines = [(code, cost * share * p / sum(parts), statut, debut.year + rng.choice([0, 0, 1]))
+                 for code, p, statut in zip(partners, parts, _line_statuses(rng, etat, len(partners)))]
+        lines.append(("autofinancement_" + rng.choice(["commune", "commune", "epci"]), cost * (1 - share), S.PREVU,
+                      debut.year))
+        fiches.append({"numero": numero, "etat": etat, "debut": debut, "fin": fin, "axe": rng.randrange(len(axes)),
+                       "titre": rng.choice(FICHES), "lines": lines,
+                       "gap": etat not in (F.ENGAGEE, F.REALISEE) and rng.random() < 0.4})
+    return {"dossier": dossier, "axes": axes, "fiches": fiches}
+
+
+def _scale(plans) -> Decimal:
+    granted = sum(amount for p in plans for f in p["fiches"] for code, amount, statut, year in f["lines"]
+                  if statut in (S.ACCORDE, S.VERSE) and year <= 2023 and not code.startswith("autofinancement"))
+    return TARGET_GRANTED_2023 / granted if granted else Decimal("1")
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("100")).quantize(CENT) or Decimal("100.00")
+
+
+def seed_projets(today: date, seed: int = 2021) -> dict:
+    """Fill the projets of the dossiers past their adhésion (not sorti); returns the counts."""
+    rng = random.Random(seed)
+    dossiers = db.session.scalars(select(Dossier).where(Dossier.etat.in_(PROJET_STATES)).order_by(Dossier.id)).all()
+    plans = [plan(rng, d, today) for d in dossiers]
+    factor = _scale(plans)
+    axe_rows = [{"dossier_id": p["dossier"].id, "ordre": i + 1, "titre": a[0], "enjeux": a[1]}
+                for p in plans for i, a in enumerate(p["axes"])]
+    axe_ids = db.session.scalars(insert(AxeStrategique).returning(AxeStrategique.id, sort_by_parameter_order=True),
+                                 axe_rows).all()
+    cursor = iter(axe_ids)
+    for p in plans:
+        p["axe_ids"] = [next(cursor) for _ in p["axes"]]
+    indicateurs = []
+    for p in plans:
+        for (titre, enjeux, *kinds), axe_id in zip(p["axes"], p["axe_ids"]):
+            for (nom, unite, base), kind in zip(kinds, (IndicateurType.RESULTAT, IndicateurType.MISE_EN_OEUVRE)):
+                baseline = Decimal(base)
+                indicateurs.append({"dossier_id": p["dossier"].id, "axe_id": axe_id, "nom": nom, "type": kind,
+                                    "unite": unite, "valeur_initiale": baseline, "date_initiale": date(2021, 1, 1),
+                                    "cible": baseline * Decimal("0.6") if base else Decimal(rng.randint(3, 40)),
+                                    "date_cible": date(2026, 12, 31)})
+    db.session.execute(insert(Indicateur), indicateurs)
+    fiche_rows, line_rows = [], []
+    for p in plans:
+        names = p["dossier"].signataires()
+        for f in p["fiches"]:
+            lines = [(code, _money(amount * factor), statut, year) for code, amount, statut, year in f["lines"]]
+            cost = sum(amount for _, amount, _, _ in lines)
+            if f["gap"]:
+                cost += _money(cost * Decimal(rng.randint(5, 30)) / 100)
+            f["scaled"] = lines
+            fiche_rows.append({
+                "dossier_id": p["dossier"].id, "numero": f["numero"], "titre": f["titre"],
+                "axe_id": p["axe_ids"][f["axe"]], "description": f"{f['titre']} : étude, travaux et suivi.",
+                "maitre_ouvrage_code": rng.choice(names), "date_debut": f["debut"], "date_fin": f["fin"],
+                "cout_ht": cost, "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": f["etat"],
+                "soumise_le": f["debut"] if f["etat"] != F.BROUILLON else None, "version": 1,
+            })
+    fiche_ids = db.session.scalars(insert(FicheAction).returning(FicheAction.id, sort_by_parameter_order=True),
+                                   fiche_rows).all()
+    cursor = iter(fiche_ids)
+    for p in plans:
+        for f in p["fiches"]:
+            f["id"] = next(cursor)
+            for code, amount, statut, year in f["scaled"]:
+                decided = date(year, 6, 1) if statut in (S.ACCORDE, S.VERSE, S.REFUSE) else None
+                line_rows.append({"fiche_id": f["id"], "source": code, "annee": year, "montant": amount, "statut": statut,
+                                  "sollicite_le": date(year, 2, 1) if statut != S.PREVU else None,
+                                  "decide_le": decided, "verse_le": date(year, 11, 1) if statut == S.VERSE else None,
+                                  "version": 1})
+    db.session.execute(insert(LigneFinancement), line_rows)
+    db.session.execute(insert(FicheCompteur), [{"dossier_id": p["dossier"].id, "dernier_numero": len(p["fiches"])}
+                                               for p in plans])
+    _history(plans)
+    return {"dossiers": len(plans), "axes": len(axe_rows), "indicateurs": len(indicateurs),
+            "fiches": len(fiche_rows), "financements": len(line_rows)}
+
+
+def _history(plans) -> None:
+    """One sealed row per fiche ("reprise de données"), appended to each dossier's chain."""
+    key_id = current_app.config["AUDIT_KEY_ID"]
+    key = history.audit_keys()[key_id]
+    chains = {c.dossier_id: c for c in db.session.scalars(select(HistoryChain))}
+    rows, now = [], utcnow()
+    for p in plans:
+        dossier_id = p["dossier"].id
+        chain = chains.get(dossier_id)
+        if chain is None:
+            chain = chains[dossier_id] = HistoryChain(dossier_id=dossier_id, head=history.GENESIS, length=0)
+            db.session.add(chain)
+        for f in p["fiches"]:
+            entry = HistoryEntry(
+                dossier_id=dossier_id, seq=chain.length + 1, subject_type="fiche_action", subject_id=f["id"],
+                machine="fiche", event="reprise", label=f"Fiche action FA-{f['numero']:02d} reprise ({f['etat'].label})",
+                from_state=None, to_state=f["etat"].value, user_id=None, role=None, at=now,
+                effective_on=None, reason=None, payload=None, key_id=key_id, prev_hash=chain.head)
+            entry.hash = history.sign(key, entry.content())
+            chain.head, chain.length = entry.hash, entry.seq
+            rows.append({c.key: getattr(entry, c.key) for c in HistoryEntry.__table__.columns if c.key != "id"})
+    db.session.execute(insert(HistoryEntry), rows)
+    db.session.flush()

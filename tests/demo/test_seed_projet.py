@@ -1,0 +1,68 @@
+"""The demo's projets de territoire: consistent with the machines and the audit, calibrated on
+the published figures, written in bulk."""
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.core.db import db
+from app.demo.lifecycle import seed_lifecycle
+from app.demo.projet import TARGET_GRANTED_2023, seed_projets
+from app.demo.territoire import seed_territoire
+from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
+from app.historique.verify import verify_chains
+from app.projet import lifecycle
+from app.projet.access import PROJET_STATES
+from app.projet.models import FicheAction, LigneFinancement
+from app.projet.territoire_models import CommuneRevitalisation, OpahType, PosteChefDeProjet
+from app.workflows.states import FicheEtat as F, FinancementStatut as S
+from tests import factories
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def seeded():
+    dep = factories.departement()
+    epci = factories.epci()
+    dossiers = [factories.dossier([factories.commune(dep, epci) for _ in range(1 + n % 3)]) for n in range(40)]
+    seed_lifecycle(TODAY, actors_for=lambda d: {}, archive_for=lambda d: False, seed=3)
+    made = {**seed_projets(TODAY, seed=3), **seed_territoire(seed=3)}
+    return dossiers, made
+
+
+def test_open_dossiers_get_5_to_30_fiches_recorded_covered_and_calibrated(seeded):
+    dossiers, made = seeded
+    ids = [d.id for d in dossiers]
+    counts = dict(db.session.execute(select(FicheAction.dossier_id, func.count()).where(FicheAction.dossier_id.in_(ids))
+                                     .group_by(FicheAction.dossier_id)).all())
+    open_ids = {d.id for d in dossiers if d.etat in PROJET_STATES}
+    assert set(counts) == open_ids and all(5 <= n <= 30 for n in counts.values())
+    assert made["fiches"] == sum(counts.values())
+    assert [p.message for p in verify_chains() if p.dossier_id in ids] == []
+    # engaged and done fiches are covered, as the machine requires
+    engaged = db.session.scalars(select(FicheAction).where(
+        FicheAction.etat.in_([F.ENGAGEE, F.REALISEE]), FicheAction.dossier_id.in_([d.id for d in dossiers]))).all()
+    assert engaged
+    assert all(lifecycle.couverture(f) >= f.cout_ht for f in engaged)
+    # the financing granted or paid up to 2023 is the published total
+    granted = db.session.scalar(select(func.sum(LigneFinancement.montant)).where(
+        LigneFinancement.statut.in_([S.ACCORDE, S.VERSE]), LigneFinancement.annee <= 2023,
+        ~LigneFinancement.source.like("autofinancement%")))
+    assert abs(granted - TARGET_GRANTED_2023) / TARGET_GRANTED_2023 < Decimal("0.01")
+
+
+def test_posts_cover_94_percent_of_the_communes_within_the_caps_and_opah_by_type(seeded):
+    dossiers, made = seeded
+    communes = db.session.scalar(select(func.count()).select_from(DossierCommune))
+    covered = db.session.scalar(select(func.count()).select_from(DossierCommune).where(
+        DossierCommune.dossier_id.in_(select(PosteChefDeProjet.dossier_id))))
+    assert made["postes"] <= 904 and covered >= communes * Decimal("0.94")
+    kinds = Counter(db.session.scalars(select(CommuneRevitalisation.opah_type)))
+    assert kinds[OpahType.OPAH_RU] >= min(133, made["opah"] * 133 // 638) and OpahType.AUCUNE not in kinds
+    signed = {d.id for d in dossiers if d.cadre_signee_le is not None}  # clôturés and sortis after it too
+    ort = db.session.scalars(select(CommuneRevitalisation.dossier_id).where(
+        CommuneRevitalisation.ort_engagee_le.is_not(None))).all()
+    assert set(ort) == signed  # the ORT come from the signatures of the conventions-cadres
