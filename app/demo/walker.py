@@ -186,6 +186,8 @@ class Walker:
         deadline = self.dossier.echeance_cadre
         for new_deadline in plan.extensions:
             granted = max(deadline - timedelta(days=rng.randint(10, 60)), adhesion + timedelta(days=1))
+            if plan.cadre_signed and granted >= plan.cadre_signed:
+                break  # a signed cadre ends the 18-month rule: no extension after it
             steps.append((granted, 1, self._extension(new_deadline)))
             deadline = new_deadline
         if deposited:
