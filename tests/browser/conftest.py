@@ -118,9 +118,6 @@ def server_env(browser_folder):
     env = {
         **os.environ,
         "JALONS_ENV": "development",
-        # The journeys sign an adhésion today and extend its 18 months: a programme that ends
-        # in weeks (PROGRAMME_END's default) would rightly refuse that extension.
-        "PROGRAMME_END": "2030-12-31",
         "DEMO_MODE": "1",
         "DATABASE_URL": database_url,
         "DOCUMENTS_DIR": str(folder / "documents"),
