@@ -142,10 +142,10 @@ def test_epci_follows_the_avenants_of_marans_in_every_state(page):
                                    "Avenant en rédaction"], 1):
         expect(avenants.nth(numero - 1)).to_contain_text(f"Avenant n° {numero} — {etat}")
     # the one still being written: the EPCI deposits it once the draft is there
-    page.get_by_role("link", name="Avenant n° 4").click()
+    page.get_by_role("link", name="Avenant n° 4", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Avenant n° 4")).to_be_visible()
     expect(page.get_by_text("Ajouter le projet d'avenant, puis le déposer auprès de la préfecture.")).to_be_visible()
     page.go_back()
-    page.get_by_role("link", name="Avenant n° 2").click()  # to be completed: the EPCI deposits again
+    page.get_by_role("link", name="Avenant n° 2", exact=True).click()  # to be completed: the EPCI deposits again
     expect(page.get_by_role("link", name="Déposer à nouveau l'avenant")).to_be_visible()
     expect(page.get_by_text("Projet d'avenant n° 2")).to_be_visible()
