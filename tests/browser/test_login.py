@@ -148,4 +148,4 @@ def test_epci_follows_the_avenants_of_marans_in_every_state(page):
     page.go_back()
     page.get_by_role("link", name="Avenant n° 2", exact=True).click()  # to be completed: the EPCI deposits again
     expect(page.get_by_text("Déposer à nouveau l'avenant").first).to_be_visible()  # offered, with what it still needs
-    expect(page.get_by_text("Projet d'avenant n° 2")).to_be_visible()
+    expect(page.get_by_text("Projet d'avenant n° 2").first).to_be_visible()
