@@ -21,11 +21,10 @@ from app.dossiers.models import Dossier, DossierEtat as E
 from app.dossiers.queries import open_rule
 from app.notifications import settings
 from app.notifications.models import AlertSent
-from app.notifications.recipients import MEMBERS, PORTEURS, grants_covering
+from app.notifications.recipients import MEMBERS, PORTEURS, PREFECTURE, grants_covering
 from app.notifications.services import Message, deliver, path_for
 from app.workflows.history import HistoryEntry
 
-PREFECTURE = frozenset({Role.PREFECTURE})
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from app.auth.roles import Role
 from app.core.db import db
 from app.dossiers.models import Dossier, DossierCommune
 from app.referentiel.models import Commune, Departement
+from app.workflows.dossier import PORTEURS, PREFECTURE
 
-PORTEURS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET})
-MEMBERS = PORTEURS | {Role.PREFECTURE}
+MEMBERS = PORTEURS | PREFECTURE
 
 
 def grants_covering(dossier_ids, roles) -> list[tuple[int, int, Role]]:

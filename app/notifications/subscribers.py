@@ -12,11 +12,10 @@ from app.avenants.models import Avenant
 from app.core.db import db
 from app.dossiers.models import Dossier
 from app.core.signals import document_added, role_granted, transition_recorded
-from app.notifications.recipients import MEMBERS, PORTEURS
+from app.notifications.recipients import MEMBERS, PORTEURS, PREFECTURE
 from app.notifications.services import Message, is_quiet, notify, path_for
 from app.workflows.states import AvenantEtat, DossierEtat
 
-PREFECTURE = frozenset({Role.PREFECTURE})
 
 # (machine, event) -> (kind, roles told, title; {numero} is the avenant's)
 EVENTS = {
