@@ -6,6 +6,7 @@ beside the real reference data.
 import itertools
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from app.auth import sessions
 from app.auth.models import RoleGrant, User, UserSession
@@ -16,6 +17,8 @@ from app.conventions.models import (
 from app.core.db import db
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
+from app.projet import fiches, lifecycle, services
+from app.projet.models import IndicateurType
 from app.referentiel.models import Commune, Departement, Epci, Region
 
 _seq = itertools.count(1)
@@ -204,3 +207,21 @@ def ready_to_deposit(dossier_obj, kind="adhesion"):
     if kind == "cadre":
         document(dossier_obj, "diagnostic", "cadre")
         document(dossier_obj, "projet_convention", "cadre")
+        projet_ready(dossier_obj)
+
+
+def projet_ready(dossier_obj):
+    """What the convention-cadre formalises: an axe with an indicator and a fiche validée (by
+    the chef de projet, who records the comité de projet's decisions)."""
+    chef = user_with_role(Role.CHEF_DE_PROJET, dossier_id=dossier_obj.id)
+    axe = services.create_axe(dossier_obj, chef, titre="Revitaliser le centre-bourg", enjeux="Vacance commerciale.")
+    services.create_indicateur(dossier_obj, chef, axe=axe, nom="Commerces ouverts", type=IndicateurType.RESULTAT,
+                               unite="commerces", valeur_initiale=Decimal("42"), date_initiale=date(2022, 1, 1),
+                               cible=Decimal("55"), date_cible=date(2026, 12, 31))
+    fiche = fiches.create_fiche(
+        dossier_obj, chef, titre="Réhabilitation des halles", axe_id=axe.id, description="Charpente et étals.",
+        maitre_ouvrage_code=dossier_obj.liens_communes[0].commune_insee, date_debut=date(2025, 1, 1),
+        date_fin=date(2026, 6, 30), cout_ht=Decimal("100000.00"), cout_ttc=Decimal("120000.00"))
+    lifecycle.fire(fiche, "soumettre", chef)
+    lifecycle.fire(fiche, "valider", chef)
+    return fiche

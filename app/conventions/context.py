@@ -4,7 +4,9 @@ cadre's sections and the dates, read from the models (app/conventions/contenu.py
 A draft says "projet" and is dated today. A signed convention is printed from what stood at
 its signature (`Signature`): its date, the chefs de projet then in post, and the 18-month
 deadline counted from the adhésion's signature, never from a later extension.
-The plan d'action and the maquette financière have no model yet: "[à compléter]" there.
+The cadre's strategy, plan d'action and maquette financière come from the projet de
+territoire (app/projet/convention.py): today's for a draft, the snapshot recorded in the
+signature's history row for a signed cadre (None when that signature predates it).
 """
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +20,7 @@ from app.core.db import db
 from app.core.formatting import today_in_paris
 from app.dossiers.echeance import DELAI_MOIS, add_months, programme_end
 from app.dossiers.models import Dossier
+from app.projet.convention import hydrate, snapshot
 
 __all__ = ["KINDS", "Signature", "chefs_de_projet", "convention_context", "du_departement"]
 
@@ -36,6 +39,7 @@ class Signature:
 
     signed_on: date
     chefs_de_projet: tuple[str, ...]
+    projet: dict | None = None  # the cadre's app.projet.convention.snapshot, as recorded then
 
 
 def chefs_de_projet(dossier: Dossier) -> list[str]:
@@ -60,6 +64,9 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None,
     signed_on = signature.signed_on if signature else None
     # The adhésion's 18 months run from its own signature (printed in the signed adhésion).
     echeance = add_months(signed_on, DELAI_MOIS) if signed_on and kind == "adhesion" else None
+    projet = None
+    if kind == "cadre":
+        projet = hydrate(signature.projet if signature else snapshot(dossier))
     return {
         "kind": kind,
         "title": TITLES[kind],
@@ -75,4 +82,5 @@ def convention_context(dossier: Dossier, kind: str, today: date | None = None,
         "today": today or today_in_paris(),
         "signed_on": signed_on,
         "echeance_18_mois": echeance,
+        "projet": projet,
     }

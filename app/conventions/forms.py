@@ -18,7 +18,8 @@ NAME_MAX, TEXT_MAX = 200, 20000
 HINTS = {
     "synthese_diagnostic": "Les principales caractéristiques du territoire, ses forces, ses faiblesses et "
                            "les enjeux de sa revitalisation. Un paragraphe par ligne.",
-    "strategie": "Les axes stratégiques retenus, avec leurs indicateurs de mise en œuvre et de résultat.",
+    "strategie": "L'ambition et les orientations du projet. Les axes stratégiques et leurs indicateurs "
+                 "viennent du projet de territoire, où ils se saisissent\u00a0: la convention les reprend.",
     "perimetre_ort": "Le périmètre de l'opération de revitalisation de territoire, tel que les plans "
                      "annexés le délimitent.",
 }

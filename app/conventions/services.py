@@ -6,7 +6,8 @@ document someone deposited: the porteurs' own draft stays what the préfecture i
 - A deposit archives the model generated from the content then (a version of the step's
   "Modèle généré par Jalons"), its version and SHA-256 in the deposit's history row.
 - A signature archives the text as signed (a document of its own), and records in the
-  signature's row the chefs de projet then in post; the convention is from then on served from
+  signature's row the chefs de projet then in post and, for the cadre, the projet de territoire
+  it formalises (strategy, plan d'action, maquette); the convention is from then on served from
   that archive, or, when none was made, printed from what stood at the signature.
 """
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 from app.documents.services import StoredFileError, add_document, add_version, open_verified
 from app.dossiers import lifecycle
 from app.dossiers.models import Dossier
+from app.projet.convention import snapshot
 from app.workflows.history import HistoryEntry
 
 NAMES = {"adhesion": "convention d'adhésion", "cadre": "convention-cadre"}
@@ -95,8 +97,11 @@ def archive_on_transition(machine: str, *, subject, event: str, user, entry_data
     payload = entry_data["payload"]
     if event in lifecycle.SIGNATURES:
         kind = lifecycle.SIGNATURES[event]
-        signature = Signature(subject.step_signed_on(Etape(kind)), tuple(chefs_de_projet(subject)))
+        projet = snapshot(subject) if kind == "cadre" else None
+        signature = Signature(subject.step_signed_on(Etape(kind)), tuple(chefs_de_projet(subject)), projet)
         payload["chefs_de_projet"] = list(signature.chefs_de_projet)
+        if projet is not None:
+            payload["projet"] = projet
         if _archive_enabled():
             payload["texte_signe"] = _record(archive_signed(subject, kind, signature, user))
     elif event in lifecycle.DEPOSITS and _archive_enabled():
@@ -149,7 +154,8 @@ def convention_pdf(dossier: Dossier, kind: str, user) -> ServedPdf:
             raise StoredFileError("archive du texte signé introuvable ou différente")
         return ServedPdf(filename, True, stream=open_verified(version))
     chefs = payload.get("chefs_de_projet")
-    signature = Signature(signed_on, tuple(chefs_de_projet(dossier) if chefs is None else chefs))
+    signature = Signature(signed_on, tuple(chefs_de_projet(dossier) if chefs is None else chefs),
+                          payload.get("projet"))
     return ServedPdf(filename, True, rendered=cache.convention_pdf(dossier, kind, user, signature=signature))
 
 

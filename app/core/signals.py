@@ -15,6 +15,8 @@ features. It publishes; they listen. Blinker ships with Flask.
 - `convention_gaps(dossier, kind)`: the lifecycle gathers the facts of a deposit and asks what
   the convention `kind` ("adhesion", "cadre") still lacks; each receiver returns the names of
   the missing pieces, in French ("Signataire de la commune de Jonzac"). Receivers only read.
+- `projet_gaps(dossier, kind)`: the same question about the projet de territoire the
+  convention formalises (the cadre: an axe with an indicator, a fiche validée).
 """
 from blinker import Namespace
 
@@ -25,3 +27,4 @@ transition_recorded = _signals.signal("transition-recorded")
 document_added = _signals.signal("document-added")
 role_granted = _signals.signal("role-granted")
 convention_gaps = _signals.signal("convention-gaps")
+projet_gaps = _signals.signal("projet-gaps")

@@ -71,7 +71,9 @@ def seed(sans_historique):
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
 
-    if not sans_historique and not db.session.scalar(select(func.count(FicheAction.id))):
+    # The walk gave FA-01 to each dossier that deposited a cadre (app/demo/projet.prepare_cadre);
+    # the projets are seeded when no other fiche exists yet.
+    if not sans_historique and not db.session.scalar(select(func.count(FicheAction.id)).where(FicheAction.numero > 1)):
         click.echo("Projets de territoire (axes, fiches action, financements, chefs de projet, OPAH)…")
         made = {**seed_projets(today_in_paris()), **seed_territoire()}
         db.session.commit()

@@ -79,9 +79,9 @@ def fill_content(dossier: Dossier, kind: str, day: date) -> None:
             f"Le diagnostic partagé de {noms} fait ressortir {rng.choice(ENJEUX)} et {rng.choice(ENJEUX)}.\n"
             "Le territoire garde des atouts\u00a0: un patrimoine bâti de qualité, des équipements structurants "
             "et un tissu associatif actif.")
-        contenu.strategie = ("Axe 1 — Habiter le centre\u00a0: réhabiliter les logements vacants.\n"
-                             "Axe 2 — Commercer et se rencontrer\u00a0: conforter les commerces et les espaces publics.\n"
-                             "Axe 3 — Se déplacer autrement\u00a0: relier le centre aux quartiers et aux gares.")
+        contenu.strategie = ("Redonner au centre sa fonction d'habitat, de commerce et de services, en s'appuyant "
+                             "sur son patrimoine et en reliant mieux le centre à ses quartiers.\n"
+                             "Les axes stratégiques du projet de territoire déclinent cette ambition.")
         contenu.perimetre_ort = "Les centres-villes et centres-bourgs des communes bénéficiaires, délimités sur les plans annexés."
         contenu.secteurs = [SecteurIntervention(commune_insee=c.insee, description=f"Centre ancien de {c.nom} et ses abords")
                             for c in dossier.communes]

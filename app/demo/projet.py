@@ -8,18 +8,23 @@ is written, engaged and done fiches once it is signed), and an engaged fiche is 
 dossier's sealed history — a "reprise de données" (no person), as an import would write it —,
 so that `flask audit verify` finds every fiche's state recorded. Rows go in with one
 executemany per table (and RETURNING for the ids), whatever the number of dossiers.
+
+The convention-cadre formalises the projet: before a dossier's first cadre deposit, the walk
+gives it what that deposit needs (`prepare_cadre`: an axe with its indicators, a fiche validée
+with its financing plan); `seed_projets` then completes every projet around it.
 """
 import random
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from app.core.db import db
 from app.core.formatting import utcnow
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.projet.access import PROJET_STATES
+from app.projet.convention import cadre_missing
 from app.projet.models import AxeStrategique, FicheAction, FicheCompteur, Indicateur, IndicateurType, LigneFinancement
 from app.workflows import history
 from app.workflows.history import HistoryChain, HistoryEntry
@@ -102,28 +107,95 @@ def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("100")).quantize(CENT) or Decimal("100.00")
 
 
-def seed_projets(today: date, seed: int = 2021) -> dict:
-    """Fill the projets of the dossiers past their adhésion (not sorti); returns the counts."""
-    rng = random.Random(seed)
+PREPARED_FICHE = "Étude pré-opérationnelle de revitalisation du centre-bourg"
+
+
+def _indicator_rows(rng, dossier_id: int, axe_id: int, kinds) -> list[dict]:
+    rows = []
+    for (nom, unite, base), kind in zip(kinds, (IndicateurType.RESULTAT, IndicateurType.MISE_EN_OEUVRE)):
+        baseline = Decimal(base)
+        rows.append({"dossier_id": dossier_id, "axe_id": axe_id, "nom": nom, "type": kind,
+                     "unite": unite, "valeur_initiale": baseline, "date_initiale": date(2021, 1, 1),
+                     "cible": baseline * Decimal("0.6") if base else Decimal(rng.randint(3, 40)),
+                     "date_cible": date(2026, 12, 31)})
+    return rows
+
+
+def prepare_cadre(dossier, day: date, at) -> bool:
+    """What the first deposit of a convention-cadre needs from the projet, in place before it:
+    an axe and its indicators, FA-01 validated by the comité de projet a few weeks before, its
+    financing requested (granted lines are left to `seed_projets`' calibration). A row of the
+    dossier's history, like the other fiches'. False when the projet already has them."""
+    if not cadre_missing(dossier):
+        return False
+    rng = random.Random(dossier.id)
+    titre, enjeux, *kinds = rng.choice(AXES)
+    axe_id = db.session.scalar(insert(AxeStrategique).returning(AxeStrategique.id),
+                               {"dossier_id": dossier.id, "ordre": 1, "titre": titre, "enjeux": enjeux})
+    db.session.execute(insert(Indicateur), _indicator_rows(rng, dossier.id, axe_id, kinds))
+    cost = _money(Decimal(rng.randint(40, 180)) * 1000)
+    share = _money(cost * Decimal(rng.randint(40, 70)) / 100)
+    fiche_id = db.session.scalar(insert(FicheAction).returning(FicheAction.id), {
+        "dossier_id": dossier.id, "numero": 1, "titre": PREPARED_FICHE, "axe_id": axe_id,
+        "description": "Étude urbaine, commerciale et de l'habitat préalable aux opérations du plan d'action.",
+        "maitre_ouvrage_code": rng.choice(dossier.signataires()), "date_debut": day - timedelta(days=60),
+        "date_fin": day + timedelta(days=rng.randint(180, 400)), "cout_ht": cost,
+        "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": F.VALIDEE,
+        "soumise_le": day - timedelta(days=40), "decidee_le": day - timedelta(days=rng.randint(10, 30)), "version": 1})
+    source = rng.choice(["banque_des_territoires", "etat_fnadt", "anah"])
+    db.session.execute(insert(LigneFinancement), [
+        {"fiche_id": fiche_id, "source": source, "annee": day.year, "montant": share, "statut": S.SOLLICITE,
+         "sollicite_le": day - timedelta(days=30), "version": 1},
+        {"fiche_id": fiche_id, "source": "autofinancement_commune", "annee": day.year, "montant": cost - share,
+         "statut": S.PREVU, "version": 1}])
+    db.session.execute(insert(FicheCompteur), {"dossier_id": dossier.id, "dernier_numero": 1})
+    history.append(dossier_id=dossier.id, subject_type="fiche_action", subject_id=fiche_id, machine="fiche",
+                   event="reprise", label=f"Fiche action FA-01 reprise ({F.VALIDEE.label})", from_state=None,
+                   to_state=F.VALIDEE, at=at)
+    return True
+
+
+def _to_plan():
+    """The dossiers past their adhésion (not sorti) whose projet is not planned yet: none, or
+    only what the cadre's deposit needed (`prepare_cadre`)."""
+    counters = {c.dossier_id: c.dernier_numero for c in db.session.scalars(select(FicheCompteur))}
     dossiers = db.session.scalars(select(Dossier).where(Dossier.etat.in_(PROJET_STATES)).order_by(Dossier.id)).all()
+    return [d for d in dossiers if counters.get(d.id, 0) <= 1], counters
+
+
+def seed_projets(today: date, seed: int = 2021) -> dict:
+    """Fill the projets of the dossiers past their adhésion (not sorti) not planned yet, around
+    what their cadre's deposit needed; returns the counts."""
+    rng = random.Random(seed)
+    dossiers, counters = _to_plan()
+    counters = {d.id: counters[d.id] for d in dossiers if d.id in counters}  # the prepared ones
+    if not dossiers:
+        return {"dossiers": 0}
     plans = [plan(rng, d, today) for d in dossiers]
     factor = _scale(plans)
-    axe_rows = [{"dossier_id": p["dossier"].id, "ordre": i + 1, "titre": a[0], "enjeux": a[1]}
-                for p in plans for i, a in enumerate(p["axes"])]
+    prepared = {}  # dossier id → {axe title: id} of what `prepare_cadre` made
+    for axe in db.session.scalars(select(AxeStrategique).where(AxeStrategique.dossier_id.in_(list(counters)))):
+        prepared.setdefault(axe.dossier_id, {})[axe.titre] = axe.id
+    axe_rows = []
+    for p in plans:
+        existing = prepared.get(p["dossier"].id, {})
+        offset = len(existing)
+        p["new_axes"] = [a for a in p["axes"] if a[0] not in existing]
+        axe_rows += [{"dossier_id": p["dossier"].id, "ordre": offset + i + 1, "titre": a[0], "enjeux": a[1]}
+                     for i, a in enumerate(p["new_axes"])]
+        for f in p["fiches"]:  # after the prepared FA-01: numbers are never reused
+            f["numero"] += counters.get(p["dossier"].id, 0)
     axe_ids = db.session.scalars(insert(AxeStrategique).returning(AxeStrategique.id, sort_by_parameter_order=True),
-                                 axe_rows).all()
+                                 axe_rows).all() if axe_rows else []
     cursor = iter(axe_ids)
     for p in plans:
-        p["axe_ids"] = [next(cursor) for _ in p["axes"]]
+        new = {a[0]: next(cursor) for a in p["new_axes"]}
+        p["axe_ids"] = [new.get(a[0]) or prepared[p["dossier"].id][a[0]] for a in p["axes"]]
     indicateurs = []
     for p in plans:
         for (titre, enjeux, *kinds), axe_id in zip(p["axes"], p["axe_ids"]):
-            for (nom, unite, base), kind in zip(kinds, (IndicateurType.RESULTAT, IndicateurType.MISE_EN_OEUVRE)):
-                baseline = Decimal(base)
-                indicateurs.append({"dossier_id": p["dossier"].id, "axe_id": axe_id, "nom": nom, "type": kind,
-                                    "unite": unite, "valeur_initiale": baseline, "date_initiale": date(2021, 1, 1),
-                                    "cible": baseline * Decimal("0.6") if base else Decimal(rng.randint(3, 40)),
-                                    "date_cible": date(2026, 12, 31)})
+            if titre not in prepared.get(p["dossier"].id, {}):  # a prepared axe came with its indicators
+                indicateurs += _indicator_rows(rng, p["dossier"].id, axe_id, kinds)
     db.session.execute(insert(Indicateur), indicateurs)
     fiche_rows, line_rows = [], []
     for p in plans:
@@ -154,8 +226,9 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
                                   "decide_le": decided, "verse_le": date(year, 11, 1) if statut == S.VERSE else None,
                                   "version": 1})
     db.session.execute(insert(LigneFinancement), line_rows)
-    db.session.execute(insert(FicheCompteur), [{"dossier_id": p["dossier"].id, "dernier_numero": len(p["fiches"])}
-                                               for p in plans])
+    db.session.execute(delete(FicheCompteur).where(FicheCompteur.dossier_id.in_(list(counters))))
+    db.session.execute(insert(FicheCompteur), [
+        {"dossier_id": p["dossier"].id, "dernier_numero": p["fiches"][-1]["numero"]} for p in plans])
     _history(plans)
     return {"dossiers": len(plans), "axes": len(axe_rows), "indicateurs": len(indicateurs),
             "fiches": len(fiche_rows), "financements": len(line_rows)}

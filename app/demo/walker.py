@@ -9,6 +9,7 @@ from app.avenants import lifecycle as avenant_lifecycle
 from app.avenants.services import create_avenant
 from app.conventions.services import archiving
 from app.demo.contenu import fill_content
+from app.demo.projet import prepare_cadre
 from app.core.formatting import utcnow
 from app.documents.models import DocumentType, Etape
 from app.documents.services import Copies, add_document
@@ -213,6 +214,7 @@ class Walker:
         self.document(DocumentType.DIAGNOSTIC, Etape.CADRE, titre="Diagnostic du territoire")
         self.document(DocumentType.PROJET_CONVENTION, Etape.CADRE, titre="Projet de convention-cadre")
         self.deliberations(Etape.CADRE)
+        prepare_cadre(self.dossier, self.day, self.moment(draw=False))  # the projet it formalises
         self.deposit("deposer_cadre")
 
     def _cadre_signature(self):

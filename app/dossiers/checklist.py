@@ -4,7 +4,8 @@ it is met (the upload form, pre-filled).
 The items come from the machine's own requirements (app/workflows: `requirements(event,
 facts)`), the very list its guard checks: the page and the refusal cannot disagree. The
 convention's content (the signataires, the dates of the délibérations…) comes in as
-requirements whose `where` is "contenu", linked to the « Contenu de la convention » page.
+requirements whose `where` is "contenu", linked to the « Contenu de la convention » page;
+what the projet de territoire lacks (the cadre) as "projet", linked to the projet's page.
 """
 from dataclasses import dataclass
 
@@ -39,6 +40,9 @@ LINKS = {
     "contenu": ("Compléter le contenu de la convention",
                 lambda place: url_for("conventions.modifier_contenu", dossier_id=place.dossier_id,
                                       kind=place.etape)),
+    # the projet de territoire the convention-cadre formalises
+    "projet": ("Compléter le projet de territoire",
+               lambda place: url_for("projet.plan", dossier_id=place.dossier_id)),
 }
 
 

@@ -5,7 +5,7 @@
 from datetime import date
 
 from app.core.formatting import today_in_paris
-from app.core.signals import convention_gaps
+from app.core.signals import convention_gaps, projet_gaps
 from app.documents.models import DocumentType, Etape
 from app.documents.services import deposit_record, signed_record, step_documents
 from app.dossiers.echeance import add_months, echeance, extension_max_months, programme_end
@@ -30,6 +30,14 @@ def missing_content(dossier: Dossier, kind: str) -> tuple[str, ...]:
     return tuple(piece for _, pieces in convention_gaps.send(dossier, kind=kind) for piece in pieces)
 
 
+def missing_projet(dossier: Dossier, kind: str) -> tuple[str, ...]:
+    """What the projet de territoire that the convention `kind` formalises still lacks (the
+    projet feature says it; the adhésion formalises none)."""
+    if kind == "cadre" and not projet_gaps.receivers:
+        raise RuntimeError("Aucun récepteur de projet_gaps\u00a0: create_app n'a pas abonné le projet.")
+    return tuple(piece for _, pieces in projet_gaps.send(dossier, kind=kind) for piece in pieces)
+
+
 def dossier_facts(dossier: Dossier, *, roles: frozenset, today: date, **typed) -> DossierFacts:
     step = dossier.current_step()
     documents, last_upload = step_documents(dossier.id, step)
@@ -46,7 +54,8 @@ def dossier_facts(dossier: Dossier, *, roles: frozenset, today: date, **typed) -
         current_deadline=deadline, programme_end=programme_end(),
         max_deadline=add_months(deadline, months) if deadline else None,
         max_extension_months=months,
-        contenu_manquant=missing_content(dossier, writing) if writing else (), **typed,
+        contenu_manquant=missing_content(dossier, writing) if writing else (),
+        projet_manquant=missing_projet(dossier, writing) if writing else (), **typed,
     )
 
 

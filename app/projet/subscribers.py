@@ -2,12 +2,14 @@
 
 - a fiche submitted to the comité de projet → its porteurs and the préfecture are told;
 - the convention-cadre signed (it is valant ORT) → each commune of the dossier is engaged in
-  an ORT from the signature's date, unless an ORT signed otherwise gave it an earlier date.
+  an ORT from the signature's date, unless an ORT signed otherwise gave it an earlier date;
+- a convention-cadre about to be deposited → what its projet de territoire still lacks.
 """
-from app.core.signals import transition_recorded
+from app.core.signals import projet_gaps, transition_recorded
 from app.notifications.recipients import MEMBERS
 from app.notifications.services import Message, notify, path_for
 from app.projet import revitalisation
+from app.projet.convention import cadre_gaps
 
 
 def on_fiche_submitted(machine: str, *, subject, event: str, user, entry, **_):
@@ -27,3 +29,4 @@ def on_cadre_signed(machine: str, *, subject, event: str, user, entry, **_):
 def subscribe() -> None:
     transition_recorded.connect(on_fiche_submitted)
     transition_recorded.connect(on_cadre_signed)
+    projet_gaps.connect(cadre_gaps)

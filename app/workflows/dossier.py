@@ -31,6 +31,7 @@ DIAGNOSTIC = "diagnostic"
 PROJET_CONVENTION = "projet_convention"
 # Requirement.where of the convention's content pieces: the « Contenu de la convention » page.
 CONTENU = "contenu"
+PROJET = "projet"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class DossierFacts(SignatureFacts):
     current_deadline: date | None = None
     # the pieces the convention being written still lacks (names, in French)
     contenu_manquant: tuple = ()
+    # what the projet de territoire the convention formalises still lacks (names, in French)
+    projet_manquant: tuple = ()
     # An extension goes neither past the end of the programme nor past `max_deadline`
     # (the current deadline + `max_extension_months`, a setting).
     programme_end: date | None = None
@@ -66,6 +69,8 @@ def deposit_requirements(step: str, facts: DossierFacts) -> list[Requirement]:
     # What the convention's content still lacks (the conventions feature says it, via the
     # facts): written on the « Contenu de la convention » page.
     items += [Requirement(piece, False, where=CONTENU) for piece in facts.contenu_manquant]
+    # And what its projet de territoire lacks (the cadre formalises it): on the projet's page.
+    items += [Requirement(piece, False, where=PROJET) for piece in facts.projet_manquant]
     return items
 
 
@@ -88,13 +93,20 @@ def requirements(event: str, facts: DossierFacts) -> list[Requirement]:
 def _require_documents(facts: DossierFacts, event: str) -> None:
     """The documents first, then the convention's content: one list, two messages."""
     items = requirements(event, facts)
-    require_all([r for r in items if r.where != CONTENU], "déposer")
+    require_all([r for r in items if r.where not in (CONTENU, PROJET)], "déposer")
     missing = [r.label for r in items if r.where == CONTENU and not r.done]
     if missing:
         raise TransitionRefusee(
             "Le contenu de la convention n'est pas complet. Il manque\u00a0: "
             + "\u00a0; ".join(missing)
             + ". Complétez-le sur la page «\u00a0Contenu de la convention\u00a0»."
+        )
+    missing = [r.label for r in items if r.where == PROJET and not r.done]
+    if missing:
+        raise TransitionRefusee(
+            "Le projet de territoire que la convention formalise n'est pas prêt. Il manque\u00a0: "
+            + "\u00a0; ".join(missing)
+            + ". Complétez-le sur la page «\u00a0Projet de territoire\u00a0»."
         )
 
 

@@ -64,7 +64,7 @@ def test_only_what_is_missing_is_marked(dossier, complete):
     assert text.count("[") == 3  # the maire, in the parties and above the signature; the number
 
 
-def test_a_complete_cadre_marks_only_the_plan_d_action_and_the_maquette(dossier):
+def test_a_complete_cadre_without_its_projet_marks_only_the_axes_the_plan_and_the_maquette(dossier):
     dossier.adhesion_signee_le = date(2026, 3, 2)
     factories.deliberations(dossier, "cadre")
     factories.contenu(dossier, "cadre", partenaires=("ademe", "region", "departement"))
@@ -82,9 +82,10 @@ def test_a_complete_cadre_marks_only_the_plan_d_action_and_the_maquette(dossier)
     assert "Département des Pyrénées-Atlantiques" not in text  # a Z code: no article known
     assert "Département de Pyrénées-Atlantiques" in text
     assert "Inès Etxeberria" in text
-    assert text.count("[") == 2 and text.count("[À compléter]") == 2
-    assert "Fiches action (intitulé, maître d'ouvrage, coût et plan de financement) : [À compléter]" in text
-    assert "Maquette financière pluriannuelle, par financeur : [À compléter]" in text
+    assert text.count("[") == 3  # the projet de territoire is tested in tests/projet/test_convention.py
+    assert "[axes stratégiques et leurs indicateurs]" in text
+    assert "Fiches action validées par le comité de projet : [aucune fiche validée]" in text
+    assert "Maquette financière pluriannuelle, par financeur : [aucun financement prévu pour les fiches validées]" in text
     assert "Page 1 sur" in text and pages >= 2
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.core.db import db
 from app.demo.lifecycle import seed_lifecycle
-from app.demo.projet import TARGET_GRANTED_2023, seed_projets
+from app.demo.projet import PREPARED_FICHE, TARGET_GRANTED_2023, seed_projets
 from app.demo.territoire import seed_territoire
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.historique.verify import verify_chains
@@ -39,8 +39,17 @@ def test_open_dossiers_get_5_to_30_fiches_recorded_covered_and_calibrated(seeded
     counts = dict(db.session.execute(select(FicheAction.dossier_id, func.count()).where(FicheAction.dossier_id.in_(ids))
                                      .group_by(FicheAction.dossier_id)).all())
     open_ids = {d.id for d in dossiers if d.etat in PROJET_STATES}
-    assert set(counts) == open_ids and all(5 <= n <= 30 for n in counts.values())
-    assert made["fiches"] == sum(counts.values())
+    deposited = {d.id: d.cadre_deposee_le for d in dossiers if d.cadre_deposee_le is not None}
+    assert open_ids <= set(counts) <= open_ids | set(deposited)
+    # before its first deposit, a cadre got the fiche validée it needs (prepare_cadre): FA-01
+    first = {f.dossier_id: f for f in db.session.scalars(select(FicheAction).where(
+        FicheAction.numero == 1, FicheAction.dossier_id.in_(list(deposited))))}
+    assert set(first) == set(deposited)
+    assert all(f.titre == PREPARED_FICHE and f.etat == F.VALIDEE and f.decidee_le < deposited[f.dossier_id]
+               for f in first.values())
+    assert all(5 <= n - (d in deposited) <= 30 for d, n in counts.items() if d in open_ids)
+    assert all(counts[d] == 1 for d in deposited if d not in open_ids)  # sortis: only what they had
+    assert made["fiches"] + len(deposited) == sum(counts.values())
     assert [p.message for p in verify_chains() if p.dossier_id in ids] == []
     # engaged and done fiches are covered, as the machine requires
     engaged = db.session.scalars(select(FicheAction).where(

@@ -102,7 +102,9 @@ def test_the_cadre_checklist_asks_the_diagnostic_and_the_projet_too(client, logi
     assert items[0] == "Réuni : Diagnostic du territoire"
     assert items[1].startswith("Manquant : Projet de convention-cadre")
     # the documents, then what the convention-cadre's content still lacks
-    assert len(items) == 5 + len(lifecycle.facts_of(dossier).contenu_manquant)
+    facts = lifecycle.facts_of(dossier)
+    assert len(items) == 5 + len(facts.contenu_manquant) + len(facts.projet_manquant)
+    assert len(facts.projet_manquant) == 2  # no axe with an indicator, no fiche validée
     # A partner reads the dossier but adds nothing to it: no link to the upload form.
     assert "/documents/nouveau" not in section(client.get(f"/dossiers/{dossier.id}").get_data(as_text=True),
                                                'id="pieces"', "</ul>")

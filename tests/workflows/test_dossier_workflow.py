@@ -183,7 +183,7 @@ def test_submitting_the_adhesion_needs_a_deliberation_of_each_collectivite(world
     assert dossier.etat == E.ADHESION_DEPOSEE and dossier.adhesion_deposee_le == TODAY
 
 
-def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
+def test_submitting_the_cadre_needs_diagnostic_draft_deliberations_content_and_projet(world):
     dossier, _ = world
     bring_to(dossier, E.ADHESION_SIGNEE)
     porteur = actor(Role.CHEF_DE_PROJET, dossier)
@@ -200,6 +200,9 @@ def test_submitting_the_cadre_needs_diagnostic_draft_and_deliberations(world):
     with pytest.raises(DomainError, match="Le contenu de la convention n'est pas complet"):
         lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     factories.contenu(dossier, "cadre")
+    with pytest.raises(DomainError, match="Le projet de territoire que la convention formalise n'est pas prêt"):
+        lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
+    factories.projet_ready(dossier)
     lifecycle.fire(dossier, "deposer_cadre", porteur, today=TODAY)
     assert dossier.etat == E.CADRE_DEPOSEE
 
