@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/alerts.py                  # 1,500 and 15,000 synthetic dossiers, SQLite
     .venv/bin/python bench/alerts.py --sizes 15000
+    .venv/bin/python bench/alerts.py --demo instance/jalons.sqlite3 --sizes   # the demo data (a copy)
     DATABASE_URL=postgresql+psycopg://… .venv/bin/python bench/alerts.py   # an empty database
 
 The programme is synthetic (a bench fixture, not the demo): N dossiers of one commune each,
@@ -12,9 +13,13 @@ alerts have their real recipients. Rows are bulk-inserted; the alerts go through
 `run_alerts` (notifications, e-mails queued). Each size runs on a fresh database (the second run
 of the same day is timed too: it must send nothing). Timings are printed, never asserted;
 target: the 10× programme (15,000 dossiers) under 20 s here.
+
+`--demo PATH` also times it on a copy of a demo database (`make db` builds instance/jalons.sqlite3;
+the copy is run at today's date, the file itself is never written).
 """
 import argparse
 import os
+import shutil
 from collections import Counter
 import sys
 import tempfile
@@ -31,6 +36,7 @@ from app.auth.models import RoleGrant, User  # noqa: E402
 from app.auth.roles import Role  # noqa: E402
 from app.core.db import db  # noqa: E402
 from app.core.outbox import OutboxMessage  # noqa: E402
+from app.core.formatting import today_in_paris  # noqa: E402
 from app.dossiers.echeance import add_months  # noqa: E402
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E  # noqa: E402
 from app.notifications.alerts import run_alerts  # noqa: E402
@@ -90,30 +96,50 @@ def measure(app, size: int) -> None:
         started = time.perf_counter()
         build(size)
         built = time.perf_counter() - started
-        for label in ("premier passage", "second passage, même jour"):
-            statements = []
-            listener = lambda conn, cursor, statement, *args: statements.append(statement.split("(")[0][:60])  # noqa: E731
-            event.listen(db.engine, "before_cursor_execute", listener)
-            started = time.perf_counter()
-            counts = run_alerts(TODAY)
-            db.session.commit()
-            elapsed = time.perf_counter() - started
-            event.remove(db.engine, "before_cursor_execute", listener)
-            notifications = db.session.scalar(select(func.count(Notification.id)))
-            mails = db.session.scalar(select(func.count(OutboxMessage.id)))
-            print(f"{size:>6} dossiers — {label:<26} {elapsed:6.2f} s  {len(statements):>6} requêtes SQL  "
-                  f"alertes {counts}  notifications {notifications}  courriels {mails}")
-            if os.environ.get("BENCH_VERBOSE"):
-                print(Counter(statements).most_common(5))
+        passes(size, TODAY)
         print(f"{'':>6}           (construction du programme : {built:.1f} s)")
         db.session.remove()
         db.drop_all()
 
 
+def passes(size: int, today: date) -> None:
+    """Two runs of the alerts, the same day: timed, their SQL statements counted."""
+    for label in ("premier passage", "second passage, même jour"):
+        statements = []
+        listener = lambda conn, cursor, statement, *args: statements.append(statement.split("(")[0][:60])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        started = time.perf_counter()
+        counts = run_alerts(today)
+        db.session.commit()
+        elapsed = time.perf_counter() - started
+        event.remove(db.engine, "before_cursor_execute", listener)
+        notifications = db.session.scalar(select(func.count(Notification.id)))
+        mails = db.session.scalar(select(func.count(OutboxMessage.id)))
+        print(f"{size:>6} dossiers — {label:<26} {elapsed:6.2f} s  {len(statements):>6} requêtes SQL  "
+              f"alertes {counts}  notifications {notifications}  courriels {mails}")
+        if os.environ.get("BENCH_VERBOSE"):
+            print(Counter(statements).most_common(5))
+
+
+def measure_demo(path: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="jalons-bench-alerts-demo-") as folder:
+        copy = os.path.join(folder, "demo.sqlite3")
+        shutil.copyfile(path, copy)
+        app = create_app({"JALONS_ENV": "development", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}",
+                          "SECRET_KEY": "bench", "MAIL_SERVER": None})
+        with app.app_context():
+            size = db.session.scalar(select(func.count(Dossier.id)))
+            print(f"Données de démonstration ({path}), au {today_in_paris():%d/%m/%Y} :")
+            passes(size, today_in_paris())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1500, 15000])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1500, 15000])
+    parser.add_argument("--demo", metavar="PATH", help="une base SQLite de démonstration (copiée, jamais modifiée)")
     args = parser.parse_args()
+    if args.demo:
+        measure_demo(args.demo)
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix="jalons-bench-alerts-") as folder:
             url = os.environ.get("DATABASE_URL") or f"sqlite:///{folder}/alerts.sqlite3"
