@@ -88,6 +88,14 @@ def upload_from_checklist(page, item: str, path, titre: str, numero: str):
 PREFECTURE = "La préfecture de la Charente-Maritime l'instruit désormais."
 
 
+def unread(page) -> int:
+    """The bell's unread count (the badge is absent at zero)."""
+    badge = page.locator("#cloche .fr-sr-only")
+    if not badge.count():
+        return 0
+    return int(re.search(r"\d+", badge.inner_text()).group())
+
+
 def test_adhesion_from_draft_to_signature(axe_page, labellise_dossier, tmp_path):
     page, dossier = axe_page, labellise_dossier
     watched = Watched(page)
@@ -169,6 +177,7 @@ def test_adhesion_from_draft_to_signature(axe_page, labellise_dossier, tmp_path)
     expect(page.locator("#historique li").first).to_contain_text("Documents déposés")
     expect(page.locator("#historique li").first).to_contain_text(f"Délibération — {dossier.epci_nom}")
     expect_etat(page, "Convention d'adhésion déposée (en instruction)")
+    unread_before = unread(page)
     logout(page)
 
     # The préfecture finds it in its list and asks for completion: a motif is required.
@@ -194,8 +203,20 @@ def test_adhesion_from_draft_to_signature(axe_page, labellise_dossier, tmp_path)
     expect_etat(page, "Convention d'adhésion à compléter")
     logout(page)
 
-    # The commune reads the préfecture's reason in « Prochaine étape », before any click.
+    # The commune's bell counts one more unread notification: the request, with its reason;
+    # opening it leads to the dossier and the count goes back.
     login(page, dossier.email)
+    expect(page.locator("#cloche")).to_contain_text(f"({unread_before + 1} non lue")
+    page.locator("#cloche").click()
+    told = page.locator("#notifications > li").first
+    expect(told).to_contain_text("Convention d'adhésion à compléter")
+    expect(told).to_contain_text(MOTIF)
+    assert_accessible(page)
+    told.get_by_role("button", name=re.compile("^Ouvrir")).click()
+    expect(page).to_have_url(re.compile(rf"/dossiers/{dossier.id}$"))
+    assert unread(page) == unread_before
+
+    # The commune reads the préfecture's reason in « Prochaine étape », before any click.
     open_dossier(page, dossier)
     expect(page.locator("#complements-demandes")).to_contain_text(f"« {MOTIF} »")
     expect(page.locator("#pieces")).to_contain_text(
