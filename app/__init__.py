@@ -19,6 +19,8 @@ from app.auth import signin
 from app.demo.commands import demo_cli
 from app.dossiers.documents import bp as documents_bp
 from app.dossiers.views import bp as dossiers_bp
+from app.exploitation.commands import storage_cli
+from app.exploitation.health import bp as exploitation_bp
 from app.extensions import csrf, db, login_manager, migrate
 from app.help.views import bp as help_bp
 from app.historique.audit import audit_cli
@@ -37,8 +39,8 @@ from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
               territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
-              projet_bp)
-COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli)
+              projet_bp, exploitation_bp)
+COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

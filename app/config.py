@@ -14,7 +14,8 @@ ENV_SETTINGS = (
     "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS", "AUDIT_KEYS", "AUDIT_KEY_ID",
     "OPERATOR_NAME", "OPERATOR_ADDRESS", "OPERATOR_CONTACT", "PUBLICATION_DIRECTOR",
     "HOSTING_PROVIDER", "DPO_CONTACT", "PROGRAMME_END", "EXTENSION_MAX_MONTHS",
-    "OUTBOX_CLAIM_LEASE_SECONDS",
+    "OUTBOX_CLAIM_LEASE_SECONDS", "STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_REGION",
+    "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_SERVER_SIDE_ENCRYPTION", "S3_SSE_KMS_KEY_ID",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
@@ -71,6 +72,16 @@ class Defaults:
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
     PAGE_SIZE = 25
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+    # Where documents are kept (app/core/storage.py): "local" (DOCUMENTS_DIR) or "s3".
+    STORAGE_BACKEND = "local"
+    DOCUMENTS_DIR = None
+    S3_ENDPOINT_URL = None
+    S3_BUCKET = None
+    S3_REGION = None
+    S3_ACCESS_KEY_ID = None
+    S3_SECRET_ACCESS_KEY = None
+    S3_SERVER_SIDE_ENCRYPTION = None  # "AES256" or "aws:kms"
+    S3_SSE_KMS_KEY_ID = None
     # Archive the generated convention PDF at each submission (off in most tests: it is slow).
     ARCHIVE_CONVENTIONS = True
     # Convention PDFs a user may have rendered (not served from the cache) in the window.

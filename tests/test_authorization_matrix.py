@@ -268,6 +268,8 @@ RULES: dict[str, Rule] = {
     "legal.accessibilite": Rule(lambda w: "/accessibilite", public),
     "legal.mentions_legales": Rule(lambda w: "/mentions-legales", public),
     "legal.donnees_personnelles": Rule(lambda w: "/donnees-personnelles", public),
+    "exploitation.healthz": Rule(lambda w: "/healthz", public),
+    "exploitation.readyz": Rule(lambda w: "/readyz", public),
     "help.index": Rule(lambda w: "/aide", logged_in),
     "help.guide": Rule(lambda w: "/aide/guides/prefecture", logged_in),
     "help.parcours": Rule(lambda w: "/aide/parcours", logged_in),

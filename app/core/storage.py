@@ -1,9 +1,19 @@
 """Where uploaded and generated files live: opaque keys, never the user's file name.
 
 The database says what a file is (name, type, hash); the storage only keeps bytes under a
-random key. `LocalStorage` writes under `instance/documents/` (or `DOCUMENTS_DIR`); another
-backend (an S3 bucket, say) only has to offer the same methods.
+random key. Two backends offer the same methods, chosen by `STORAGE_BACKEND`:
+
+- `LocalStorage` ("local", the default) writes under `instance/documents/` (or `DOCUMENTS_DIR`):
+  one server, or a shared file system.
+- `S3Storage` ("s3") keeps them in a bucket of any service speaking the S3 API (SeaweedFS in
+  the tests, an object storage offer in production): `S3_ENDPOINT_URL`, `S3_BUCKET`,
+  `S3_REGION`, keys from `S3_ACCESS_KEY_ID` / `S3_SECRET_ACCESS_KEY` (or boto3's usual
+  environment), `S3_SERVER_SIDE_ENCRYPTION` ("AES256" or "aws:kms", with `S3_SSE_KMS_KEY_ID`)
+  sent with every write when set. Objects are private: nothing is ever served from a bucket
+  URL, every download goes through the application's scope checks and hash check.
 """
+import base64
+import hashlib
 import os
 import re
 import secrets
@@ -20,6 +30,9 @@ class Storage(Protocol):
     def save(self, data: bytes) -> str:
         """Store `data` under a new key and return the key."""
 
+    def write(self, key: str, data: bytes) -> None:
+        """Store `data` under `key`, atomically (a reader sees all of it or nothing)."""
+
     def open(self, key: str) -> BinaryIO:
         """A binary stream of the stored bytes (the caller closes it); FileNotFoundError if none."""
 
@@ -32,6 +45,12 @@ class Storage(Protocol):
         """Remove the file; a missing file is not an error (deleting twice is harmless)."""
 
     def exists(self, key: str) -> bool: ...
+
+    def keys(self):
+        """Every stored key."""
+
+    def ping(self) -> None:
+        """Raises when the storage cannot be reached."""
 
 
 class LocalStorage:
@@ -48,6 +67,11 @@ class LocalStorage:
 
     def save(self, data: bytes) -> str:
         key = secrets.token_hex(16)
+        self.write(key, data)
+        return key
+
+    def write(self, key: str, data: bytes) -> None:
+        """Store `data` under `key` (a key the database already names: `flask storage migrate`)."""
         final = self.path(key)
         folder = os.path.dirname(final)
         os.makedirs(folder, exist_ok=True)
@@ -66,7 +90,6 @@ class LocalStorage:
             except FileNotFoundError:
                 pass
             raise
-        return key
 
     def copy(self, key: str) -> str:
         """A hard link: the same bytes under a new key, written once for many documents (the
@@ -97,12 +120,142 @@ class LocalStorage:
     def exists(self, key: str) -> bool:
         return os.path.isfile(self.path(key))
 
+    def keys(self):
+        """Every stored key (half-written dot-files left out)."""
+        for _, _, files in os.walk(self.root):
+            yield from (name for name in files if _KEY.fullmatch(name))
+
+    def ping(self) -> None:
+        """Raises when the folder cannot be written (`/readyz`)."""
+        os.makedirs(self.root, exist_ok=True)
+        if not os.access(self.root, os.W_OK):
+            raise OSError(f"{self.root} n'est pas accessible en écriture")
+
+
+class S3Storage:
+    """Files as objects of one bucket, under the same opaque keys (no shard: a bucket has no
+    folders to fill). A PUT is atomic (an object is seen whole or not at all) and is checked
+    by its MD5 on arrival; `open` streams the object into a spooled temporary file, so that
+    the bytes hashed by the caller are the bytes served, without holding a large file in
+    memory."""
+
+    SPOOL_BYTES = 8 * 1024 * 1024
+    CHUNK = 1024 * 1024
+
+    def __init__(self, client, bucket: str, *, encryption: str | None = None, kms_key_id: str | None = None):
+        self.client, self.bucket = client, bucket
+        self.extra = {}
+        if encryption:
+            self.extra["ServerSideEncryption"] = encryption
+            if kms_key_id:
+                self.extra["SSEKMSKeyId"] = kms_key_id
+
+    @staticmethod
+    def check(key: str) -> str:
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise ValueError(f"Clé de stockage invalide\u00a0: {key!r}")
+        return key
+
+    def _missing(self, error) -> bool:
+        return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+    def save(self, data: bytes) -> str:
+        key = secrets.token_hex(16)
+        self.write(key, data)
+        return key
+
+    def write(self, key: str, data: bytes) -> None:
+        """Store `data` under `key` (a key the database already names: `flask storage migrate`)."""
+        md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+        self.client.put_object(Bucket=self.bucket, Key=self.check(key), Body=data, ContentMD5=md5,
+                               ContentType="application/octet-stream", **self.extra)
+
+    def copy(self, key: str) -> str:
+        new = secrets.token_hex(16)
+        self.client.copy_object(Bucket=self.bucket, Key=new, CopySource={"Bucket": self.bucket, "Key": self.check(key)},
+                                **self.extra)
+        return new
+
+    def open(self, key: str) -> BinaryIO:
+        from botocore.exceptions import ClientError  # noqa: PLC0415 (boto3 only when S3 is chosen)
+
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.check(key))["Body"]
+        except ClientError as error:
+            if self._missing(error):
+                raise FileNotFoundError(key) from None
+            raise
+        spooled = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES, prefix="jalons-s3-")
+        try:
+            for chunk in body.iter_chunks(self.CHUNK):
+                spooled.write(chunk)
+            spooled.seek(0)
+        except BaseException:
+            spooled.close()
+            raise
+        finally:
+            body.close()
+        return spooled
+
+    def read(self, key: str) -> bytes:
+        with self.open(key) as stream:
+            return stream.read()
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self.check(key))  # no error when absent
+
+    def exists(self, key: str) -> bool:
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.check(key))
+        except ClientError as error:
+            if self._missing(error):
+                return False
+            raise
+        return True
+
+    def keys(self):
+        """Every key of the bucket, page by page (`flask storage verify` looks for strays)."""
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket):
+            for item in page.get("Contents", ()):
+                yield item["Key"]
+
+    def ping(self) -> None:
+        """Raises when the bucket cannot be reached (`/readyz`)."""
+        self.client.head_bucket(Bucket=self.bucket)
+
+
+def s3_client(config):
+    import boto3  # noqa: PLC0415 (boto3 only when S3 is chosen)
+    from botocore.config import Config  # noqa: PLC0415
+
+    return boto3.client(
+        "s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None, region_name=config.get("S3_REGION") or None,
+        aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
+        aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None,
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3, "mode": "standard"},
+                      connect_timeout=5, read_timeout=30),
+    )
+
+
+def build_storage(config, instance_path: str, backend: str | None = None) -> Storage:
+    """The storage `backend` ("local" or "s3"; default the setting) described by `config`."""
+    backend = (backend or config.get("STORAGE_BACKEND") or "local").lower()
+    if backend == "local":
+        return LocalStorage(config.get("DOCUMENTS_DIR") or os.path.join(instance_path, "documents"))
+    if backend == "s3":
+        if not config.get("S3_BUCKET"):
+            raise RuntimeError("STORAGE_BACKEND=s3 demande S3_BUCKET (et S3_ENDPOINT_URL hors AWS).")
+        return S3Storage(s3_client(config), config["S3_BUCKET"], encryption=config.get("S3_SERVER_SIDE_ENCRYPTION"),
+                         kms_key_id=config.get("S3_SSE_KMS_KEY_ID"))
+    raise RuntimeError(f"STORAGE_BACKEND inconnu\u00a0: {backend!r} (local ou s3).")
+
 
 def get_storage(app=None) -> Storage:
     """The application's storage, built on first use (the instance path is known by then)."""
     app = app or current_app._get_current_object()
     storage = app.extensions.get(EXTENSION_KEY)
     if storage is None:
-        root = app.config.get("DOCUMENTS_DIR") or os.path.join(app.instance_path, "documents")
-        storage = app.extensions[EXTENSION_KEY] = LocalStorage(root)
+        storage = app.extensions[EXTENSION_KEY] = build_storage(app.config, app.instance_path)
     return storage
