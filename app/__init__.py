@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     formatting.register(app)
     register_error_pages(app)
+    logs.init_app(app)  # first: every later hook and view logs with the request's id
     app.before_request(require_login)
     app.after_request(set_security_headers)
     trust_proxies(app)

@@ -16,6 +16,7 @@ ENV_SETTINGS = (
     "HOSTING_PROVIDER", "DPO_CONTACT", "PROGRAMME_END", "EXTENSION_MAX_MONTHS",
     "OUTBOX_CLAIM_LEASE_SECONDS", "STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_REGION",
     "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_SERVER_SIDE_ENCRYPTION", "S3_SSE_KMS_KEY_ID",
+    "LOG_FORMAT",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
@@ -82,6 +83,8 @@ class Defaults:
     S3_SECRET_ACCESS_KEY = None
     S3_SERVER_SIDE_ENCRYPTION = None  # "AES256" or "aws:kms"
     S3_SSE_KMS_KEY_ID = None
+    # "json": one JSON object per log line, with the request id (app/core/logs.py); else text.
+    LOG_FORMAT = "text"
     # Archive the generated convention PDF at each submission (off in most tests: it is slow).
     ARCHIVE_CONVENTIONS = True
     # Convention PDFs a user may have rendered (not served from the cache) in the window.
