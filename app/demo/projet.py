@@ -20,7 +20,7 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import delete, insert, select
 
-from app.core.db import db
+from app.core.db import db, insert_returning_ids
 from app.core.formatting import utcnow
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.projet.access import PROJET_STATES
@@ -185,8 +185,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
                      for i, a in enumerate(p["new_axes"])]
         for f in p["fiches"]:  # after the prepared FA-01: numbers are never reused
             f["numero"] += counters.get(p["dossier"].id, 0)
-    axe_ids = db.session.scalars(insert(AxeStrategique).returning(AxeStrategique.id, sort_by_parameter_order=True),
-                                 axe_rows).all() if axe_rows else []
+    axe_ids = insert_returning_ids(AxeStrategique, axe_rows)
     cursor = iter(axe_ids)
     for p in plans:
         new = {a[0]: next(cursor) for a in p["new_axes"]}
@@ -213,8 +212,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
                 "cout_ht": cost, "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": f["etat"],
                 "soumise_le": f["debut"] if f["etat"] != F.BROUILLON else None, "version": 1,
             })
-    fiche_ids = db.session.scalars(insert(FicheAction).returning(FicheAction.id, sort_by_parameter_order=True),
-                                   fiche_rows).all()
+    fiche_ids = insert_returning_ids(FicheAction, fiche_rows)
     cursor = iter(fiche_ids)
     for p in plans:
         for f in p["fiches"]:

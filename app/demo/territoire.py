@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
-from app.core.db import db
+from app.core.db import db, insert_returning_ids
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.projet import postes
 from app.projet.territoire_models import (
@@ -59,8 +59,7 @@ def seed_postes(rng: random.Random) -> int:
                   "date_debut": max(groups[d]["signed"] for d in dossiers) + timedelta(days=rng.randint(20, 240))}
         share = (Decimal(rng.randrange(48000, 68000, 500)) / len(dossiers)).quantize(Decimal("0.01"))
         values += [{"dossier_id": d, **person, "cout_annuel": share, "version": 1} for d in dossiers]
-    ids = db.session.scalars(insert(PosteChefDeProjet).returning(PosteChefDeProjet.id, sort_by_parameter_order=True),
-                             values).all()
+    ids = insert_returning_ids(PosteChefDeProjet, values)
     _cofinance(rng, zip(ids, values))
     return len(people)
 

@@ -24,7 +24,7 @@ from sqlalchemy import case, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from app.core.db import db
+from app.core.db import db, insert_returning_ids
 from app.core.errors import ConflictError, DomainError
 from app.core.formatting import utcnow
 from app.core.signals import document_added
@@ -101,12 +101,9 @@ class Copies:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        connection = db.session.connection()  # the tables themselves: the ORM adds nothing here
-        ids = connection.execute(
-            insert(Document.__table__).returning(Document.__table__.c.id, sort_by_parameter_order=True),
-            [d for d, _ in pending],
-        ).scalars().all()
-        connection.execute(insert(DocumentVersion.__table__),
+        # the tables themselves: the ORM adds nothing here
+        ids = insert_returning_ids(Document.__table__, [d for d, _ in pending])
+        db.session.execute(insert(DocumentVersion.__table__),
                            [dict(v, document_id=i) for (_, v), i in zip(pending, ids)])
 
 
