@@ -52,7 +52,7 @@ SCHEMAS = {
         "echeance_cadre": {**NULL_DATE, "description": "Échéance de la règle des 18 mois (prorogation comprise)."},
         "echeance_prorogee": {"type": "boolean"},
         "statut_echeance": {"type": ["string", "null"], "enum": [*_values(StatutEcheance), None],
-                            "description": "Au jour de la requête ; null avant la signature de l'adhésion."},
+                            "description": "Au jour de la requête\u00a0; null avant la signature de l'adhésion."},
         "statut_echeance_libelle": _nullable("string"),
         "communes": {"type": "array", "items": _ref("CommuneDuDossier")},
     }),
@@ -126,7 +126,7 @@ SCHEMAS = {
 def _list_schema(item: str) -> dict:
     return _object({"resultats": {"type": "array", "items": _ref(item)},
                     "suivant": {"type": ["string", "null"], "format": "uri",
-                                "description": "Adresse de la page suivante ; null sur la dernière."}})
+                                "description": "Adresse de la page suivante\u00a0; null sur la dernière."}})
 
 
 def _json(schema: dict, description: str) -> dict:
@@ -151,14 +151,14 @@ def _query(name: str, description: str, schema: dict | None = None) -> dict:
 PAGINATION = [
     _query("limite", "Nombre d'éléments par page (100 par défaut, 500 au plus).",
            {"type": "integer", "minimum": 1, "maximum": 500}),
-    _query("apres", "Curseur : la clé du dernier élément de la page précédente (donnée par « suivant »)."),
+    _query("apres", "Curseur\u00a0: la clé du dernier élément de la page précédente (donnée par «\u00a0suivant\u00a0»)."),
 ]
 
 
 def _list(summary: str, item: str, key: str, filters: list) -> dict:
     return {"get": {
         "summary": summary, "operationId": f"lister_{item}", "tags": ["Données"],
-        "description": f"Triés par {key}, de façon stable ; suivre « suivant » jusqu'à null.",
+        "description": f"Triés par {key}, de façon stable\u00a0; suivre «\u00a0suivant\u00a0» jusqu'à null.",
         "parameters": [*filters, *PAGINATION],
         "responses": {"200": _json(_list_schema(item), "Une page."), **BAD_REQUEST, **ERRORS},
     }}
@@ -208,9 +208,9 @@ def document() -> dict:
             "title": "API de Jalons — Petites villes de demain",
             "version": VERSION,
             "description": (
-                "Lecture seule. Chaque jeton voit exactement ce que voit son titulaire dans Jalons ; "
-                "un élément hors de son périmètre répond 404. Jeton personnel : « Mon compte » › "
-                f"« Jetons d'API » ({base}/mon-compte/jetons). Dates AAAA-MM-JJ, montants en euros."),
+                "Lecture seule. Chaque jeton voit exactement ce que voit son titulaire dans Jalons\u00a0; "
+                "un élément hors de son périmètre répond 404. Jeton personnel\u00a0: «\u00a0Mon compte\u00a0» › "
+                f"«\u00a0Jetons d'API\u00a0» ({base}/mon-compte/jetons). Dates AAAA-MM-JJ, montants en euros."),
         },
         "servers": [{"url": base}],
         "security": [{"jeton": []}],

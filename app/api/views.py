@@ -7,7 +7,7 @@ scoped by `Dossier.scope_clause(user)`, the rule of the pages; a row out of scop
 """
 from flask import Blueprint, abort, g, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from app.api import openapi, serializers, tokens
 from app.api.pages import BadParameter, body, page_of
@@ -137,17 +137,19 @@ def dossier(dossier_id):
 @bp.get("/communes")
 @token_only
 def communes():
-    revitalisation = ((CommuneRevitalisation.dossier_id == DossierCommune.dossier_id)
-                      & (CommuneRevitalisation.commune_insee == DossierCommune.commune_insee))
-    stmt = (select(DossierCommune, Dossier.reference, CommuneRevitalisation)
-            .join(Dossier, Dossier.id == DossierCommune.dossier_id)
+    # An alias: the scope's EXISTS clauses name dossier_commune and must not correlate to it.
+    lien = aliased(DossierCommune)
+    revitalisation = ((CommuneRevitalisation.dossier_id == lien.dossier_id)
+                      & (CommuneRevitalisation.commune_insee == lien.commune_insee))
+    stmt = (select(lien, Dossier.reference, CommuneRevitalisation)
+            .join(Dossier, Dossier.id == lien.dossier_id)
             .outerjoin(CommuneRevitalisation, revitalisation)
             .where(Dossier.scope_clause(_user())))
     if departement := request.args.get("departement"):
         stmt = stmt.where(Dossier.departement_code == departement)
     if dossier_id := _int("dossier"):
         stmt = stmt.where(Dossier.id == dossier_id)
-    page = page_of(stmt, DossierCommune.commune_insee, lambda r: r[0].commune_insee, integer=False)
+    page = page_of(stmt, lien.commune_insee, lambda r: r[0].commune_insee, integer=False)
     return jsonify(body(page, [serializers.commune(r) for r in page.rows]))
 
 

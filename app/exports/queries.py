@@ -43,24 +43,27 @@ def _chef_de_projet(today: date, column):
 
 
 def dossier_statement(user, filters: dict, today: date):
+    # Aliases: the scope's EXISTS clauses name dossier_commune, commune and departement, and
+    # would otherwise correlate to this query's own rows instead of looking on their own.
+    lien, commune, departement = aliased(DossierCommune), aliased(Commune), aliased(Departement)
     revitalisation = and_(CommuneRevitalisation.dossier_id == Dossier.id,
-                          CommuneRevitalisation.commune_insee == DossierCommune.commune_insee)
+                          CommuneRevitalisation.commune_insee == lien.commune_insee)
     return (
-        select(Commune.insee, Commune.nom, Dossier.reference, Dossier.nom, Dossier.epci_siren, Epci.nom,
-               Dossier.departement_code, Departement.nom, Dossier.etat, Dossier.adhesion_signee_le,
+        select(commune.insee, commune.nom, Dossier.reference, Dossier.nom, Dossier.epci_siren, Epci.nom,
+               Dossier.departement_code, departement.nom, Dossier.etat, Dossier.adhesion_signee_le,
                Dossier.cadre_signee_le, Dossier.echeance_cadre, Dossier.echeance_prorogee_le,
                CommuneRevitalisation.ort_engagee_le, CommuneRevitalisation.opah_type,
                CommuneRevitalisation.opah_phase,
                _chef_de_projet(today, func.coalesce(User.nom, PosteChefDeProjet.nom)),
                _chef_de_projet(today, PosteChefDeProjet.date_debut))
-        .select_from(DossierCommune)
-        .join(Dossier, Dossier.id == DossierCommune.dossier_id)
-        .join(Commune, Commune.insee == DossierCommune.commune_insee)
-        .join(Departement, Departement.code == Dossier.departement_code)
+        .select_from(lien)
+        .join(Dossier, Dossier.id == lien.dossier_id)
+        .join(commune, commune.insee == lien.commune_insee)
+        .join(departement, departement.code == Dossier.departement_code)
         .outerjoin(Epci, Epci.siren == Dossier.epci_siren)
         .outerjoin(CommuneRevitalisation, revitalisation)
         .where(_scope(user, filters, today))
-        .order_by(Dossier.departement_code, Dossier.reference, Commune.insee)
+        .order_by(Dossier.departement_code, Dossier.reference, commune.insee)
         .execution_options(yield_per=BATCH)
     )
 
