@@ -19,7 +19,8 @@ def test_a_prefecture_token_sees_only_its_departement(client, world, bearer):
     lines = client.get("/api/v1/financements", headers=headers).json["resultats"]
     assert sorted(line["montant"] for line in lines) == [5000.5, 10000.0]
     indicateurs = client.get("/api/v1/indicateurs", headers=headers).json["resultats"]
-    assert [i["mesures"][0]["valeur"] for i in indicateurs] == [47.0]
+    assert {i["nom"]: [m["valeur"] for m in i["mesures"]] for i in indicateurs} == {
+        "Commerces ouverts en centre-bourg": [47.0], "Logements vacants remis sur le marché": []}
     assert client.get(f"/api/v1/dossiers/{world.elsewhere.id}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/fiches/{world.other_fiche.id}", headers=headers).status_code == 404
     assert client.get(f"/api/v1/dossiers/{world.signed.id}", headers=headers).status_code == 200

@@ -77,6 +77,7 @@ def build() -> Programme:
     indicateur = pf.indicateur(signed, fiche.axe, chef)
     db.session.add(MesureIndicateur(indicateur_id=indicateur.id, mesure_le=date(2025, 6, 30),
                                     valeur=Decimal("47"), source="Comptage de la commune"))
+    pf.indicateur(signed, fiche.axe, chef, nom="Logements vacants remis sur le marché", unite="logements")
     other_chef = pf.member(Role.CHEF_DE_PROJET, elsewhere)
     other_fiche = pf.fiche(elsewhere, other_chef, titre="Voie verte")
     lines.append(pf.line(other_fiche, "region", "20000.00", 2025, user=other_chef))
