@@ -76,6 +76,13 @@ def not_found(exc):
     return error(404, "Ressource introuvable ou hors de votre périmètre.")
 
 
+@bp.errorhandler(500)
+def server_error(exc):
+    """JSON, and without the HTML error page (which reads the session's user)."""
+    db.session.rollback()
+    return error(500, "Erreur interne de Jalons ; réessayez plus tard.")
+
+
 def _user():
     return g.api_user
 

@@ -127,3 +127,28 @@ def test_each_token_is_rate_limited(app, client, bearer, monkeypatch):
     token.fenetre_debut = token.fenetre_debut - timedelta(hours=1)  # the next window
     db.session.commit()
     assert client.get("/api/v1/dossiers", headers=headers).status_code == 200
+
+
+def test_the_documentation_page_shows_how_to_call_the_api(client, login_as):
+    login_as(Role.PREFECTURE, departement_code=factories.departement().code)
+    page = client.get("/aide/api").get_data(as_text=True)
+    for expected in ("Authorization: Bearer", "curl", "Grist", "Metabase", "/api/v1/openapi.json", "suivant",
+                     "/mon-compte/jetons"):
+        assert expected in page
+    assert "/aide/api" in client.get("/aide").get_data(as_text=True)
+    assert "/mon-compte/jetons" in client.get("/aide").get_data(as_text=True)
+
+
+def test_an_error_inside_the_api_answers_json(app, client, bearer, monkeypatch):
+    from app.api import serializers
+
+    def broken(*args):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(serializers, "dossier", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    user = factories.user_with_role(Role.ANCT)
+    factories.dossier()
+    response = client.get("/api/v1/dossiers", headers=bearer(user))
+    assert response.status_code == 500 and response.json["statut"] == 500
+    assert "Set-Cookie" not in response.headers
