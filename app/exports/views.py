@@ -26,11 +26,15 @@ def export_response(kind: str, extension: str) -> Response:
     title, _, columns = EXPORTS[kind]
     today = today_in_paris()
     rows = queries.ROWS[kind](current_user._get_current_object(), _filters(), today)
+    handle = None
     if extension == "csv":
         body = stream_with_context(writers.csv_chunks(columns, rows))
     else:
-        body = writers.file_chunks(writers.xlsx_file(columns, rows, title))
+        handle = writers.xlsx_file(columns, rows, title)
+        body = writers.file_chunks(handle)
     response = Response(body, mimetype=MIMETYPES[extension])
+    if handle is not None:
+        response.call_on_close(handle.close)  # even if the body is never read (HEAD)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="jalons-{kind}-{today.isoformat()}.{extension}"')
     return response
