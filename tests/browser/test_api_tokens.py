@@ -27,8 +27,8 @@ def test_a_token_is_shown_once_works_and_is_revoked(axe_page):
 
     page.goto("/mon-compte/jetons")
     assert secret not in page.content()
-    expect(page.get_by_role("cell", name=name)).to_be_visible()
-    page.get_by_role("link", name=f"Révoquer le jeton « {name} »".replace(" »", "\u00a0»").replace("« ", "«\u00a0")).click()
+    expect(page.get_by_role("cell", name=name, exact=True)).to_be_visible()
+    page.get_by_role("link", name=f"Révoquer le jeton «\u00a0{name}\u00a0»").click()
     expect(page.get_by_role("heading", name="Révoquer un jeton d'API")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Révoquer le jeton").click()
@@ -37,3 +37,16 @@ def test_a_token_is_shown_once_works_and_is_revoked(axe_page):
     refused = page.request.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {secret}"})
     assert refused.status == 401
     assert refused.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_the_export_and_api_documentation_pages_are_accessible(axe_page):
+    login(axe_page, demo_email("anct"))
+    axe_page.goto("/")
+    axe_page.get_by_role("link", name="Colonnes et formats des exports").click()
+    expect(axe_page.get_by_role("heading", name="Colonnes des exports", level=1)).to_be_visible()
+    assert_accessible(axe_page)
+    axe_page.get_by_role("link", name="l'API de Jalons").click()
+    expect(axe_page.get_by_role("heading", name="L'API de Jalons", level=1)).to_be_visible()
+    assert_accessible(axe_page)
+    axe_page.goto("/mon-compte/jetons")
+    assert_accessible(axe_page)
