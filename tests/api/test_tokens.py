@@ -152,3 +152,18 @@ def test_an_error_inside_the_api_answers_json(app, client, bearer, monkeypatch):
     response = client.get("/api/v1/dossiers", headers=bearer(user))
     assert response.status_code == 500 and response.json["statut"] == 500
     assert "Set-Cookie" not in response.headers
+
+
+def test_the_api_is_exempt_from_csrf_and_get_only(app):
+    from app.extensions import csrf
+
+    assert "api" in {bp.name for bp in csrf._exempt_blueprints}  # token-only: no session, so no CSRF to forge
+    methods = {m for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.") for m in rule.methods}
+    assert methods == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_the_token_pages_keep_their_csrf_protection(app, client, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    login_as(Role.ANCT)
+    assert client.post("/mon-compte/jetons", data={"nom": "Sans jeton CSRF"}).status_code in (200, 400)
+    assert db.session.query(ApiToken).count() == 0

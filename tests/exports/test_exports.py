@@ -232,3 +232,21 @@ def test_amounts_are_written_with_a_dot_and_dates_in_iso():
     assert writers.csv_value(Decimal("1234.50")) == "1234.50"
     assert writers.csv_value(date(2024, 2, 29)) == "2024-02-29"
     assert writers.csv_value(None) == ""
+
+
+def test_on_postgresql_the_rows_come_through_a_server_side_cursor(app, world):
+    """yield_per makes SQLAlchemy stream the results: on PostgreSQL, a named (server-side)
+    cursor, so the database sends BATCH rows at a time instead of the whole result."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("les curseurs côté serveur sont ceux de PostgreSQL")
+    from psycopg import ServerCursor
+
+    user = factories.user_with_role(Role.ANCT)
+    for statement in (queries.dossier_statement(user, {}, date(2026, 1, 1)),
+                      queries.fiche_statement(user, {}, date(2026, 1, 1))):
+        result = factories.db.session.execute(statement)
+        assert isinstance(result.raw.cursor, ServerCursor)
+        result.close()
+        buffered = factories.db.session.execute(statement.execution_options(yield_per=None, stream_results=False))
+        assert not isinstance(buffered.raw.cursor, ServerCursor)  # what the test tells apart
+        buffered.close()
