@@ -405,6 +405,8 @@ RULES: dict[str, Rule] = {
     "api.fiche": Rule(api_fiche_url, api_in_dossier_scope, token=True),
     "api.financements": Rule(lambda w: "/api/v1/financements", token_holder, token=True),
     "api.indicateurs": Rule(lambda w: "/api/v1/indicateurs", token_holder, token=True),
+    "api.unknown": Rule(lambda w: "/api/v1/inconnu", lambda actor: UNAUTHORIZED if actor == ANONYMOUS else NOT_FOUND,
+                        token=True),
 }
 
 

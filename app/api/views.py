@@ -214,6 +214,13 @@ def indicateurs():
     return jsonify(body(page, [serializers.indicateur(i) for i in page.rows]))
 
 
+@bp.get("/<path:unknown>")
+@token_only
+def unknown(unknown):
+    """Any other address under /api/v1/: a JSON 404 (after the token check), not the login page."""
+    abort(404)
+
+
 # LEAD: the dashboard figures (issue 12, point 1) go here, once app/pilotage computes them:
 # GET /api/v1/tableau-de-bord?niveau=national|region|departement&code=…&date=AAAA-MM-JJ, scoped
 # like the dashboard page, with its path and schema added to app/api/openapi.py (the test of

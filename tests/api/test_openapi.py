@@ -71,8 +71,16 @@ def test_every_path_answers_what_the_document_says(client, world, bearer, docume
 
 def test_every_api_route_is_in_the_document(app, document):
     served = {re.sub(r"<(?:int:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
-              if rule.endpoint.startswith("api.")}
+              if rule.endpoint.startswith("api.") and rule.endpoint != "api.unknown"}
     assert served == set(document["paths"])
+
+
+def test_an_unknown_address_of_the_api_answers_json(client, bearer, document):
+    headers = bearer(factories.user_with_role(Role.ANCT))
+    response = client.get("/api/v1/dosiers", headers=headers)
+    assert response.status_code == 404 and response.is_json
+    validate(document, {"$ref": "#/components/schemas/Erreur"}, response.json)
+    assert client.get("/api/v1/dosiers").status_code == 401
 
 
 def test_the_dashboard_figures_are_announced_not_served(document):
