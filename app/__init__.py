@@ -5,6 +5,8 @@ from flask import Flask
 
 from app import config, models  # noqa: F401  (models: every mapper known to Alembic)
 from app.admin.views import bp as admin_bp
+from app.api.account import bp as api_tokens_bp
+from app.api.views import bp as api_bp
 from app.auth.views import bp as auth_bp
 from app.avenants.views import bp as avenants_bp
 from app.conventions import services as conventions
@@ -21,6 +23,7 @@ from app.dossiers.documents import bp as documents_bp
 from app.dossiers.views import bp as dossiers_bp
 from app.exploitation.commands import storage_cli
 from app.exploitation.health import bp as exploitation_bp
+from app.exports.views import bp as exports_bp
 from app.extensions import csrf, db, login_manager, migrate
 from app.help.views import bp as help_bp
 from app.historique.audit import audit_cli
@@ -39,7 +42,7 @@ from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
               territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
-              projet_bp, exploitation_bp)
+              projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli)
 
 

@@ -1,4 +1,5 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
+from app.api.models import ApiToken
 from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
 from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
 from app.core.outbox import OutboxAttachment, OutboxMessage
@@ -18,7 +19,7 @@ from app.referentiel.models import (
 from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
-    "Avenant", "ConventionContenu", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry",
+    "ApiToken", "Avenant", "ConventionContenu", "ConventionPdf", "Document", "DocumentVersion", "HistoryChain", "HistoryEntry",
     "CodeHistorique", "Commune", "Departement", "Dossier", "DossierCommune", "Epci",
     "LoginAttempt", "OutboxAttachment", "OutboxMessage", "ReferentielImport", "Region", "RoleGrant",
     "SecteurIntervention", "Signataire", "User",

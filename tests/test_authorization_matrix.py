@@ -6,6 +6,8 @@ The list of rules comes from `app.url_map`: a new route without a decision here 
 - allowed: 200, or a redirect elsewhere than the login page (a form that was posted);
 - a role without the right: 403; an object out of the user's scope: 404;
 - a page refused to everyone as asked (a link's form opened without its link): 400.
+The API (`/api/v1/`, `Rule(token=True)`) is asked with each actor's personal token instead of
+the session cookie (anonymous: no token): no token is 401, out of scope 404.
 """
 from dataclasses import dataclass, field
 from typing import Callable
@@ -27,6 +29,7 @@ ACTORS = (
 )
 
 OK, LOGIN, BAD_REQUEST, FORBIDDEN, NOT_FOUND = "ok", "connexion", "400", "403", "404"
+UNAUTHORIZED = "401"
 
 
 @dataclass
@@ -38,6 +41,7 @@ class World:
     other_dossier: object
     users: dict = field(default_factory=dict)
     admin_target: object = None
+    api_tokens: dict = field(default_factory=dict)
 
 
 def build_world() -> World:
@@ -239,12 +243,57 @@ def document_of_the_commune(world: World) -> int:
     ).document_id
 
 
+def token_of_the_commune(world: World) -> int:
+    """A personal API token of the world's commune user: its owner's alone."""
+    from app.api import tokens
+
+    token, _ = tokens.create_token(world.users["commune"], "Grist")
+    return token.id
+
+
+def own_token(actor: str) -> str:
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor == "commune" else NOT_FOUND
+
+
+def api_headers(world: World, actor: str) -> dict:
+    """The Authorization header of `actor`'s own API token (none for the anonymous)."""
+    if actor == ANONYMOUS:
+        return {}
+    if actor not in world.api_tokens:
+        from app.api import tokens
+        from app.core.db import db
+
+        _, world.api_tokens[actor] = tokens.create_token(world.users[actor], "Matrice")
+        db.session.commit()
+    return {"Authorization": f"Bearer {world.api_tokens[actor]}"}
+
+
+def token_holder(actor: str) -> str:
+    """An API list: every token gets its own scope's rows (an admin's list is empty)."""
+    return UNAUTHORIZED if actor == ANONYMOUS else OK
+
+
+def api_in_dossier_scope(actor: str) -> str:
+    """An API object: in scope for the `*` actors and the ANCT, 404 for anyone else."""
+    if actor == ANONYMOUS:
+        return UNAUTHORIZED
+    return OK if actor == "anct" or actor in SCOPED_ROLES else NOT_FOUND
+
+
+def api_fiche_url(world: World) -> str:
+    pw.dossier_url(world)
+    return f"/api/v1/fiches/{world.projet['fiche'].id}"
+
+
 @dataclass
 class Rule:
     url: Callable[[World], str]
     expect: Callable[[str], str]
     method: str = "GET"
     data: dict | None = None
+    token: bool = False  # asked with the actor's API token, not its session
 
 
 RULES: dict[str, Rule] = {
@@ -341,6 +390,25 @@ RULES: dict[str, Rule] = {
     "projet.edit_commune": Rule(pw.commune_url, porteurs_and_prefecture),
     "projet.new_secteur": Rule(lambda w: pw.dossier_url(w, "/revitalisation/secteurs/nouveau"),
                                porteurs_and_prefecture),
+    # Exports: every logged-in user, each with the rows of their scope (tests/exports).
+    "exports.dossiers": Rule(lambda w: "/exports/dossiers.csv", logged_in),
+    "exports.fiches": Rule(lambda w: "/exports/fiches.xlsx", logged_in),
+    "exports.colonnes": Rule(lambda w: "/exports/colonnes", logged_in),
+    # API tokens: a user's own page; someone else's token does not exist for them.
+    "api_tokens.index": Rule(lambda w: "/mon-compte/jetons", logged_in),
+    "api_tokens.revoke": Rule(lambda w: f"/mon-compte/jetons/{token_of_the_commune(w)}/revoquer", own_token),
+    "api_tokens.documentation": Rule(lambda w: "/aide/api", logged_in),
+    # The API, with tokens.
+    "api.openapi_document": Rule(lambda w: "/api/v1/openapi.json", public, token=True),
+    "api.dossiers": Rule(lambda w: "/api/v1/dossiers", token_holder, token=True),
+    "api.dossier": Rule(lambda w: f"/api/v1/dossiers/{w.dossier.id}", api_in_dossier_scope, token=True),
+    "api.communes": Rule(lambda w: "/api/v1/communes", token_holder, token=True),
+    "api.fiches": Rule(lambda w: "/api/v1/fiches", token_holder, token=True),
+    "api.fiche": Rule(api_fiche_url, api_in_dossier_scope, token=True),
+    "api.financements": Rule(lambda w: "/api/v1/financements", token_holder, token=True),
+    "api.indicateurs": Rule(lambda w: "/api/v1/indicateurs", token_holder, token=True),
+    "api.unknown": Rule(lambda w: "/api/v1/inconnu", lambda actor: UNAUTHORIZED if actor == ANONYMOUS else NOT_FOUND,
+                        token=True),
 }
 
 
@@ -356,7 +424,23 @@ CASES: dict[str, Rule] = {
         lambda w: f"/dossiers/{w.dossier.id}/conventions/adhesion/contenu/modifier",
         lambda actor: porteurs_only(actor).replace(OK, FORBIDDEN),
     ),
+    "api.dossier (cookie de session, sans jeton)": Rule(
+        lambda w: f"/api/v1/dossiers/{w.dossier.id}", lambda actor: UNAUTHORIZED
+    ),
+    "api.dossiers (jeton révoqué)": Rule(lambda w: "/api/v1/dossiers", lambda actor: UNAUTHORIZED, token=True),
+    "api_tokens.revoke (envoi)": Rule(
+        lambda w: f"/mon-compte/jetons/{token_of_the_commune(w)}/revoquer", own_token, "POST"
+    ),
 }
+
+
+def revoke_tokens_of(user) -> None:
+    from app.api import tokens
+    from app.core.db import db
+
+    for token in tokens.tokens_of(user):
+        tokens.revoke(token)
+    db.session.commit()
 
 
 def test_every_route_has_a_decision(app):
@@ -370,7 +454,7 @@ def test_every_route_has_a_decision(app):
 def answer(response) -> str:
     if response.status_code == 302 and "/connexion?next=" in response.location:
         return LOGIN  # the login wall (a logout also lands on /connexion, without `next`)
-    if response.status_code in (400, 403, 404):
+    if response.status_code in (400, 401, 403, 404):
         return str(response.status_code)
     if response.status_code in (200, 302, 303):
         return OK
@@ -383,13 +467,20 @@ def test_route_answers_each_actor_as_decided(endpoint, app, client):
     rule = RULES.get(endpoint) or CASES[endpoint]
     url = rule.url(world)
     observed, expected = {}, {}
+    revoked = "révoqué" in endpoint
     for actor in ACTORS:
+        headers = {}
         with client.session_transaction() as session:
             session.clear()
-            if actor != ANONYMOUS:
+            if actor != ANONYMOUS and not rule.token:
                 session.update(session_data(factories.user_session(world.users[actor])))
-        response = client.open(url, method=rule.method, data=rule.data or {})
+        if rule.token:
+            headers = api_headers(world, actor)
+            if revoked and actor != ANONYMOUS:
+                revoke_tokens_of(world.users[actor])
+        response = client.open(url, method=rule.method, data=rule.data or {}, headers=headers)
         observed[actor] = answer(response)
+        response.close()  # a streamed export holds its request context until closed, as a server does
         expected[actor] = rule.expect(actor)
     mismatches = {a: (expected[a], observed[a]) for a in ACTORS if expected[a] != observed[a]}
     assert not mismatches, f"{rule.method} {url} : attendu/obtenu {mismatches}"

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.auth import sessions
 from app.auth.models import User, UserSession
+from app.core.access import uses_session
 from app.core.db import db
 from app.extensions import login_manager
 
@@ -62,7 +63,7 @@ def sign_out() -> None:
 def note_activity() -> None:
     """before_request: load the session (expired or revoked, the user is anonymous) and
     record the visit, at most once a minute; committed at once, whatever the view does."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or not uses_session():
         return
     record = current_session()
     if record is not None and sessions.touch(record):

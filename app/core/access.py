@@ -14,6 +14,20 @@ def public(view):
     return view
 
 
+def token_only(view):
+    """Mark a view as authenticated by its own bearer token, never by the session cookie
+    (the API): the login wall lets it through, and nothing reads or renews the session."""
+    view.is_public = True
+    view.token_only = True
+    return view
+
+
+def uses_session() -> bool:
+    """False for the views marked `token_only`: the session cookie is not theirs to read."""
+    view = current_app.view_functions.get(request.endpoint)
+    return not getattr(view, "token_only", False)
+
+
 def require_login():
     """before_request hook: send anonymous users to the login page."""
     if request.endpoint is None or request.endpoint == "static":

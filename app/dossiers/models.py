@@ -13,7 +13,7 @@ from app.referentiel.models import Commune, Departement, Epci
 from app.workflows.dossier import PORTEURS
 from app.workflows.states import DossierEtat
 
-__all__ = ["Dossier", "DossierCommune", "DossierEtat", "UPLOADERS"]
+__all__ = ["Dossier", "DossierCommune", "DossierEtat", "UPLOADERS", "statut_of"]
 
 # The porteurs of the dossier and the préfecture that instructs it; partners and the ANCT read.
 UPLOADERS = frozenset({Role.COMMUNE, Role.EPCI, Role.CHEF_DE_PROJET, Role.PREFECTURE})
@@ -31,6 +31,14 @@ WRITING_STATES = {
     DossierEtat.CADRE_REDACTION: "cadre", DossierEtat.CADRE_A_COMPLETER: "cadre",
 }
 CONVENTION_NAMES = {"adhesion": "la convention d'adhésion", "cadre": "la convention-cadre"}
+
+
+def statut_of(etat: DossierEtat, echeance_cadre: date | None, cadre_signee_le: date | None, today: date):
+    """The 18-month status of a dossier from its columns alone (exports and the API read
+    columns, not rows); none once the dossier left the programme unsigned."""
+    if cadre_signee_le is None and etat in (DossierEtat.SORTI, DossierEtat.CLOTURE):
+        return None
+    return statut(echeance_cadre, cadre_signee_le, today, programme_end())
 
 
 class DossierCommune(db.Model):
@@ -161,9 +169,7 @@ class Dossier(db.Model):
 
     def statut_echeance(self, today: date):
         """The 18-month status (app/dossiers/echeance.py); none once the dossier left unsigned."""
-        if self.cadre_signee_le is None and self.etat in (DossierEtat.SORTI, DossierEtat.CLOTURE):
-            return None
-        return statut(self.echeance_cadre, self.cadre_signee_le, today, programme_end())
+        return statut_of(self.etat, self.echeance_cadre, self.cadre_signee_le, today)
 
     # --- who sees what -------------------------------------------------------------
     @classmethod

@@ -64,8 +64,10 @@ def search_condition(q: str):
     )
 
 
-def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", echeance: str = "",
-                    today: date | None = None):
+def filtered_dossiers(user, q: str = "", departement: str = "", etat: str = "", echeance: str = "",
+                      today: date | None = None):
+    """The dossiers of the home list for these filters, in the user's scope, unordered and
+    without loading options: the exports select their own columns from it."""
     stmt = Dossier.visible_to(user)
     if (q or "").strip():
         stmt = stmt.where(search_condition(q))
@@ -78,6 +80,12 @@ def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", ec
             pass  # an unknown state in the URL filters nothing rather than failing
     if echeance and echeance in S._value2member_map_:
         stmt = stmt.where(echeance_condition(S(echeance), today))
+    return stmt
+
+
+def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", echeance: str = "",
+                    today: date | None = None):
+    stmt = filtered_dossiers(user, q, departement, etat, echeance, today)
     return stmt.options(
         selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune),
         selectinload(Dossier.epci),
