@@ -45,13 +45,14 @@ RETURNING_CHUNK = 500
 
 
 def insert_returning_ids(model, rows: list[dict], chunk: int = RETURNING_CHUNK) -> list[int]:
-    """INSERT `rows` (executemany) and return their new ids, in the rows' order.
+    """INSERT `rows` (executemany) and return their primary keys, in the rows' order.
 
     In chunks: SQLAlchemy sends many rows as batches of one multi-row INSERT … RETURNING and
     splices each batch's result onto the rows returned before it, which grows as the square of
     the number of batches (25,000 fiches took minutes in one statement, not seconds)."""
     table = getattr(model, "__table__", model)
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    key, = table.primary_key.columns
+    statement = insert(table).returning(key, sort_by_parameter_order=True)
     ids = []
     for start in range(0, len(rows), chunk):
         ids += db.session.execute(statement, rows[start:start + chunk]).scalars().all()
