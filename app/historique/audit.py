@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from app.core.db import db
+from app.core.locks import single_run
 from app.core.outbox import queue_mail
 from app.historique.anchor import check_anchor, dumps, make_anchor
 from app.historique.verify import verify_chains
@@ -51,6 +52,7 @@ def verify(anchor_file):
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Fichier où écrire l'ancre (par défaut : la sortie standard).")
 @click.option("--email", help="Adresse à qui envoyer aussi l'ancre (hors de la base, une fois envoyée).")
+@single_run("audit anchor")
 def anchor(output, email):
     """Écrit l'empreinte des têtes de toutes les chaînes, à conserver hors de la base."""
     text = dumps(make_anchor())
