@@ -18,6 +18,7 @@ from app.core.db import db
 from tests import factories
 from tests.fixtures_referentiel import referentiel  # noqa: F401  (the real geography, on demand)
 from tests.mail_fixtures import closed_smtp_port, smtp_server  # noqa: F401  (a real SMTP server)
+from tests.s3_fixtures import bucket, s3, s3_app, s3_settings  # noqa: F401  (a real S3 server)
 
 
 class BoundSession(FlaskSession):

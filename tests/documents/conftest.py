@@ -1,4 +1,6 @@
-"""Each test stores its files in its own folder, so files on disk can be counted."""
+"""Each test stores its files in a storage of its own, so stored files can be counted: every
+test runs twice, on a folder (LocalStorage) and on a bucket of the throwaway SeaweedFS
+(S3Storage); a test about the folder itself is marked `local_storage` and runs once."""
 import os
 from dataclasses import dataclass
 
@@ -7,19 +9,34 @@ from sqlalchemy import func, select
 
 from app.auth.roles import Role
 from app.core.db import db
-from app.core.storage import EXTENSION_KEY, LocalStorage
+from app.core.storage import EXTENSION_KEY, LocalStorage, S3Storage, s3_client
 from app.documents.models import Document, DocumentVersion
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def storage(app, tmp_path, monkeypatch):
-    storage = LocalStorage(tmp_path / "documents")
+@pytest.fixture(autouse=True, params=["local", "s3"])
+def storage(request, app, tmp_path, monkeypatch):
+    if request.param == "local":
+        storage = LocalStorage(tmp_path / "documents")
+    else:
+        if request.node.get_closest_marker("local_storage"):
+            pytest.skip("un test du stockage local (dossier, liens physiques)")
+        bucket = request.getfixturevalue("bucket")
+        storage = S3Storage(s3_client(bucket), bucket["S3_BUCKET"])
     monkeypatch.setitem(app.extensions, EXTENSION_KEY, storage)
     return storage
 
 
+def stored(storage, key: str) -> str:
+    """How `files_on_disk` names the file of `key`."""
+    return key if isinstance(storage, S3Storage) else storage.path(key)
+
+
 def files_on_disk(storage) -> list[str]:
+    """What the storage holds: the paths of a folder's files (dot-files too: a half-written
+    upload must not stay), the keys of a bucket."""
+    if isinstance(storage, S3Storage):
+        return sorted(storage.keys())
     found = []
     for folder, _, names in os.walk(storage.root):
         found += [os.path.join(folder, name) for name in names]

@@ -6,6 +6,8 @@ import pytest
 from app.core.storage import EXTENSION_KEY, LocalStorage, get_storage
 from tests.documents.conftest import files_on_disk
 
+pytestmark = pytest.mark.local_storage
+
 
 def test_save_open_delete_round_trip(storage):
     key = storage.save(b"contenu")

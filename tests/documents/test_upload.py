@@ -13,7 +13,7 @@ from app.documents import services
 from app.documents.files import FileRefused
 from app.documents.models import Document, DocumentType, DocumentVersion, Etape
 from tests.documents import samples
-from tests.documents.conftest import files_on_disk, rows
+from tests.documents.conftest import files_on_disk, rows, stored
 
 
 def upload_url(dossier):
@@ -112,7 +112,7 @@ def test_good_upload_then_download_gives_the_same_bytes(client, login_as, place,
     assert version.uploaded_by_id == place.porteur.id
     document = version.document
     assert (document.type, document.etape, document.titre) == (DocumentType.ETUDE, Etape.CADRE, "Étude commerce")
-    assert files_on_disk(storage) == [storage.path(version.storage_key)]
+    assert files_on_disk(storage) == [stored(storage, version.storage_key)]
     assert version.storage_key not in "Étude de marché.pdf"
 
     download = client.get(f"/documents/versions/{version.id}/telecharger")
@@ -174,7 +174,7 @@ def test_failed_flush_removes_the_file_just_written(place, storage, monkeypatch)
     with pytest.raises(ConflictError, match="vient d'être déposée en même temps"):
         services.add_version(place.dossier, version.document, file_storage_or_bytes=samples.png(),
                              filename="b.png", user=None)
-    assert files_on_disk(storage) == [storage.path(version.storage_key)]
+    assert files_on_disk(storage) == [stored(storage, version.storage_key)]
     assert rows() == (1, 1)
 
 

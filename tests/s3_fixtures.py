@@ -1,5 +1,6 @@
 """A bucket of its own per test, on the throwaway SeaweedFS that `make test` starts
-(scripts/with-seaweedfs); without it (pytest run by hand), the S3 tests are skipped."""
+(scripts/with-seaweedfs); without it (pytest run by hand), the S3 tests are skipped.
+Loaded by tests/conftest.py for every suite."""
 import os
 import uuid
 
