@@ -115,9 +115,10 @@ def _end_request(response):
     response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
     started = g.get("request_started")
     if started is not None and request.endpoint != "static":
-        from flask_login import current_user  # noqa: PLC0415
-
-        user_id = current_user.get_id() if current_user and current_user.is_authenticated else None
+        # The user only if the request loaded it: loading it here would read (and renew) the
+        # session of a request that must not touch it (the API's, with its token only).
+        user = g.get("_login_user")
+        user_id = user.get_id() if user is not None and user.is_authenticated else None
         logging.getLogger(ACCESS_LOGGER).info(
             "%s %s %s", request.method, request.path, response.status_code,
             extra={"method": request.method, "path": request.path, "status": response.status_code,

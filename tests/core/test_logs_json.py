@@ -79,3 +79,14 @@ def test_the_token_of_a_reset_link_is_not_in_the_access_line(json_app):
     app.test_client().get("/mot-de-passe/jeton-secret-123")
     entry = next(e for e in lines(stream) if e["logger"] == logs.ACCESS_LOGGER)
     assert "jeton-secret-123" not in json.dumps(entry) and entry["path"].endswith("[jeton]")
+
+
+def test_the_access_line_names_the_logged_in_user_and_not_an_api_caller_s_session(client, login_as, caplog):
+    from app.auth.roles import Role  # noqa: PLC0415
+
+    user = login_as(Role.ANCT)
+    with caplog.at_level(logging.INFO, logger=logs.ACCESS_LOGGER):
+        response = client.get("/")
+    line = [r for r in caplog.records if r.name == logs.ACCESS_LOGGER][-1]
+    assert line.user_id == str(user.id) and line.request_id == response.headers["X-Request-Id"]
+    assert line.status == response.status_code and line.path == "/"
