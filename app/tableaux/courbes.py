@@ -84,9 +84,17 @@ class Courbe:
     def polyline(self) -> str:
         return " ".join(f"{self.x(i)},{self.y(v)}" for i, (_, v) in enumerate(self.points))
 
+    def axis_label(self, value) -> str:
+        """Short labels on the € axis (« 250\u00a0M€ »), the full amount in the table."""
+        if self.unite == "€":
+            for divisor, suffix in ((10**9, "Md€"), (10**6, "M€"), (10**3, "k€")):
+                if self.top >= divisor:
+                    return f"{number_fr(round(float(value) / divisor, 1))}\u00a0{suffix}"
+        return self.formatted(value)
+
     @property
     def y_ticks(self) -> list[tuple[float, str]]:
-        return [(self.y(self.top * k / 4), self.formatted(self.top * k / 4)) for k in range(5)]
+        return [(self.y(self.top * k / 4), self.axis_label(self.top * k / 4)) for k in range(5)]
 
     @property
     def x_ticks(self) -> list[tuple[float, str]]:
