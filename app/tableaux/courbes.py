@@ -19,7 +19,7 @@ from app.dossiers.models import Dossier
 from app.projet.models import FicheAction, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation
 from app.tableaux import etats
-from app.tableaux.figures import scope
+from app.tableaux.figures import level_dates, scope, unscoped
 from app.tableaux.niveaux import Niveau
 from app.workflows.states import FinancementStatut as S
 
@@ -134,7 +134,7 @@ def _paris_day(moment):
 
 def courbes(level: Niveau, au: date, user) -> list[Courbe]:
     points = points_until(au)
-    dates = etats.dossier_dates(au)
+    dates = level_dates(level, au)
     d = dates.c
     nc = etats.communes_count()
     rows = db.session.execute(
@@ -155,14 +155,12 @@ def courbes(level: Niveau, au: date, user) -> list[Courbe]:
         .group_by(CommuneRevitalisation.ort_engagee_le, d.sortie_at)
     ).all()
     ort = [(o, _paris_day(s), int(n)) for o, s, n in ort_rows]
-    credit_rows = db.session.execute(
-        select(LigneFinancement.decide_le, func.sum(LigneFinancement.montant))
-        .join(FicheAction, FicheAction.id == LigneFinancement.fiche_id)
-        .join(Dossier, Dossier.id == FicheAction.dossier_id)
-        .where(scope(level, user), LigneFinancement.statut.in_([S.ACCORDE, S.VERSE]),
-               LigneFinancement.decide_le <= au)
-        .group_by(LigneFinancement.decide_le)
-    ).all()
+    stmt = (select(LigneFinancement.decide_le, func.sum(LigneFinancement.montant))
+            .where(LigneFinancement.statut.in_([S.ACCORDE, S.VERSE]), LigneFinancement.decide_le <= au))
+    if not unscoped(level, user):
+        stmt = (stmt.join(FicheAction, FicheAction.id == LigneFinancement.fiche_id)
+                .join(Dossier, Dossier.id == FicheAction.dossier_id).where(scope(level, user)))
+    credit_rows = db.session.execute(stmt.group_by(LigneFinancement.decide_le)).all()
     credits = [(day, None, Decimal(amount or 0).quantize(Decimal("0.01"))) for day, amount in credit_rows]
     return [
         Courbe("adhesion", "Communes ayant signé leur convention d'adhésion", "communes",

@@ -36,10 +36,14 @@ def first_start_reaching(day: date) -> date:
     return start
 
 
-def dossier_dates(on: date):
+def dossier_dates(on: date, dossiers=None):
     """One row per dossier with history: its signatures by `on`, whether it had left by then,
-    the deadline an extension set by then."""
+    the deadline an extension set by then. `dossiers`: a SELECT of the ids to read (a level's),
+    all of them by default."""
     end = end_of_day(on)
+    where = [H.subject_type == "dossier", H.event.in_(EVENTS)]
+    if dossiers is not None:
+        where.append(H.dossier_id.in_(dossiers))
 
     def signed(event):
         return func.min(case((and_(H.event == event, H.effective_on <= on), H.effective_on)))
@@ -56,7 +60,7 @@ def dossier_dates(on: date):
             recorded("cloturer", 1).label("cloture"),
             recorded("prolonger_delai", H.effective_on).label("prorogee_le"),
         )
-        .where(H.subject_type == "dossier", H.event.in_(EVENTS))
+        .where(*where)
         .group_by(H.dossier_id)
         .subquery("etat_au")
     )

@@ -26,7 +26,7 @@ from app.projet.models import FicheAction, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation, OpahType, PosteChefDeProjet
 from app.referentiel.models import Region
 from app.tableaux import etats
-from app.tableaux.niveaux import NATIONAL, Niveau, resolve
+from app.tableaux.niveaux import NATIONAL, Niveau, acces, resolve
 from app.workflows.history import HistoryEntry as H
 from app.workflows.states import FicheEtat, FinancementStatut as S
 
@@ -170,11 +170,27 @@ def _sum_if(condition, value=1):
 
 
 def scope(level: Niveau, user):
+    """SQL: the dossier is in the level and in the user's scope (`user` None: the programme's
+    own figures, for commands such as `flask demo check` and the benches)."""
+    if user is None:
+        return level.clause()
     return and_(level.clause(), Dossier.scope_clause(user))
 
 
+def level_dates(level: Niveau, au: date):
+    """`etats.dossier_dates` of the level's dossiers only (all of them at the national level)."""
+    if level.kind == NATIONAL:
+        return etats.dossier_dates(au)
+    return etats.dossier_dates(au, select(Dossier.id).where(level.clause()))
+
+
+def unscoped(level: Niveau, user) -> bool:
+    """Every dossier counts: the queries on fiches and lines need not join the dossiers."""
+    return level.kind == NATIONAL and (user is None or acces(user).national)
+
+
 def compute(level: Niveau, au: date, user) -> Figures:
-    dates = etats.dossier_dates(au)
+    dates = level_dates(level, au)
     when = etats.Conditions(dates, au, programme_end())
     lines = _by_departement(level, au, user, dates, when)
     total = Ligne(level.code, level.titre)
@@ -275,25 +291,39 @@ def line_status_at(au: date):
     )
 
 
+def line_status_sums(au: date):
+    """SQL sums of the lines' amounts by their status at the end of `au` (the same rule as
+    `line_status_at`, one condition per status: cheaper to group by source alone)."""
+    L = LigneFinancement
+    end = etats.end_of_day(au)
+    conditions = {
+        S.VERSE: L.verse_le <= au,
+        S.ACCORDE: and_(L.decide_le <= au, L.statut.in_([S.ACCORDE, S.VERSE]),
+                        or_(L.verse_le.is_(None), L.verse_le > au)),
+        S.SOLLICITE: and_(L.sollicite_le <= au, or_(L.decide_le.is_(None), L.decide_le > au)),
+        S.PREVU: and_(L.created_at < end, or_(L.sollicite_le.is_(None), L.sollicite_le > au)),
+    }
+    return [_sum_if(conditions[s], L.montant).label(s.value) for s in STATUTS]
+
+
 def _credits(level, au, user) -> dict[str, dict[str, Decimal]]:
-    status = line_status_at(au).label("statut_au")
-    rows = db.session.execute(
-        select(LigneFinancement.source, status, func.sum(LigneFinancement.montant))
-        .join(FicheAction, FicheAction.id == LigneFinancement.fiche_id)
-        .join(Dossier, Dossier.id == FicheAction.dossier_id)
-        .where(scope(level, user))
-        .group_by(LigneFinancement.source, status)
-    ).all()
+    stmt = select(LigneFinancement.source, *line_status_sums(au))
+    if not unscoped(level, user):
+        stmt = (stmt.join(FicheAction, FicheAction.id == LigneFinancement.fiche_id)
+                .join(Dossier, Dossier.id == FicheAction.dossier_id).where(scope(level, user)))
+    rows = db.session.execute(stmt.group_by(LigneFinancement.source)).all()
     result: dict[str, dict[str, Decimal]] = {}
     order = {}
-    for source, statut, amount in rows:
-        if statut is None or statut == S.REFUSE.value:
-            continue
+    for source, *amounts in rows:
         src = financeurs.source(source)
         order.setdefault(src.financeur, financeurs.ORDER[source])
         by_status = result.setdefault(src.financeur, {s.value: Decimal("0") for s in STATUTS})
-        by_status[statut] += Decimal(amount or 0).quantize(Decimal("0.01"))
-    return {name: result[name] for name in sorted(result, key=lambda n: order[n])}
+        for statut, amount in zip(STATUTS, amounts):
+            by_status[statut.value] += Decimal(amount or 0).quantize(Decimal("0.01"))
+    if not any(any(v for v in values.values()) for values in result.values()):
+        return {}
+    return {name: result[name] for name in sorted(result, key=lambda n: order[n])
+            if any(result[name].values())}
 
 
 def _fiches(level, au, user) -> dict[str, int]:
@@ -303,14 +333,11 @@ def _fiches(level, au, user) -> dict[str, int]:
             .where(H.subject_type == "fiche_action", H.at < end)
             .group_by(H.dossier_id, H.subject_id).subquery("derniere"))
     row = aliased(H)
-    rows = db.session.execute(
-        select(row.to_state, func.count())
-        .select_from(last)
-        .join(row, and_(row.dossier_id == last.c.dossier_id, row.seq == last.c.seq))
-        .join(Dossier, Dossier.id == last.c.dossier_id)
-        .where(scope(level, user))
-        .group_by(row.to_state)
-    ).all()
+    stmt = (select(row.to_state, func.count()).select_from(last)
+            .join(row, and_(row.dossier_id == last.c.dossier_id, row.seq == last.c.seq)))
+    if not unscoped(level, user):
+        stmt = stmt.join(Dossier, Dossier.id == last.c.dossier_id).where(scope(level, user))
+    rows = db.session.execute(stmt.group_by(row.to_state)).all()
     found = dict(rows)
     return {etat.value: int(found.get(etat.value, 0)) for etat in FicheEtat}
 

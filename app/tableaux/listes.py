@@ -14,7 +14,7 @@ from app.projet.models import FicheAction, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation, OpahType, PosteChefDeProjet
 from app.referentiel.models import Commune
 from app.tableaux import etats
-from app.tableaux.figures import line_status_at, scope
+from app.tableaux.figures import level_dates, line_status_at, scope
 from app.tableaux.niveaux import Niveau
 from app.workflows.history import HistoryEntry as H
 from app.workflows.states import FicheEtat, FinancementStatut as S
@@ -55,7 +55,7 @@ def statement(name: str, level: Niveau, au: date, user, args: dict):
     liste = LISTES.get(name)
     if liste is None:
         return None
-    dates = etats.dossier_dates(au)
+    dates = level_dates(level, au)
     when = etats.Conditions(dates, au, programme_end())
     where = [scope(level, user)]
     if liste.kind in ("communes", "dossiers"):

@@ -16,7 +16,7 @@ from app.projet.territoire_models import OpahType
 from app.tableaux.figures import STATUTS, compute
 from app.tableaux.niveaux import NATIONAL, HorsPerimetre, default_level, levels_offered, resolve
 from app.tableaux.models import RapportDemande, RapportEtat
-from app.tableaux.rapports import latest_ready, request_report
+from app.tableaux.rapports import request_report
 from app.workflows.states import FicheEtat, FinancementStatut
 
 bp = Blueprint("tableaux", __name__, url_prefix="/tableaux")
@@ -96,7 +96,7 @@ def render_dashboard(kind: str, code: str | None):
         "tableaux/tableau.html", level=level, au=au, today=today_in_paris(), figures=figures,
         courbes=courbes.courbes(level, au, current_user), carte=carte, indicateurs=cartes.INDICATEURS,
         offered=levels_offered(current_user), first_day=FIRST_DAY, source=cartes.SOURCE,
-        insets=cartes.insets(), rapport=latest_ready(level, au), statuts=STATUTS,
+        insets=cartes.insets(), statuts=STATUTS,
         opah_labels={t.value: t.label for t in OpahType}, fiche_labels={e.value: e.label for e in FicheEtat},
     )
 
