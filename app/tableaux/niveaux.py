@@ -119,6 +119,12 @@ def resolve(user, kind: str, code: str | None) -> Niveau:
                   ((departement.code, departement.nom, departement.region_code),))
 
 
+def national_level() -> Niveau:
+    """The national level, with no user: for commands (`flask demo check`, the benches)."""
+    rows = select(Departement.code, Departement.nom, Departement.region_code).order_by(Departement.code)
+    return Niveau(NATIONAL, None, "France entière", tuple(tuple(r) for r in db.session.execute(rows)))
+
+
 def levels_offered(user) -> list[tuple[str, str | None, str]]:
     """(kind, code, label) of the levels the user may open, for the level picker."""
     rights = acces(user)
