@@ -55,12 +55,12 @@ def figures() -> list[Figure]:
 # (label, day or None for today, figure, low, high); shares in %, the rest in communes.
 DASHBOARD = (
     ("communes avec une convention d'adhésion signée (%)", None, "pct_adhesion", 99.5, 100.0),
-    ("communes avec une convention-cadre signée au 31/01/2023 (publié : 365)", date(2023, 1, 31),
+    ("communes avec une convention-cadre signée au 31/01/2023 (publié\u00a0: 365)", date(2023, 1, 31),
      "communes_cadre", 290, 450),
-    ("communes avec une convention-cadre signée au 31/12/2024 (%, publié : 90 %)", date(2024, 12, 31),
+    ("communes avec une convention-cadre signée au 31/12/2024 (%, publié\u00a0: 90\u00a0%)", date(2024, 12, 31),
      "pct_cadre", 85.0, 95.0),
-    ("communes engagées dans une ORT au 31/12/2022 (publié : 291)", date(2022, 12, 31), "communes_ort", 230, 400),
-    ("communes en OPAH (publié : 638)", None, "opah_total", 600, 680),
+    ("communes engagées dans une ORT au 31/12/2022 (publié\u00a0: 291)", date(2022, 12, 31), "communes_ort", 230, 400),
+    ("communes en OPAH (publié\u00a0: 638)", None, "opah_total", 600, 680),
 )
 
 
@@ -85,7 +85,7 @@ def dashboard() -> list[Chiffre]:
             cache[day] = compute(level, day, None)
         figures = cache[day]
         value = figures.opah_total if name == "opah_total" else getattr(figures.total, name)
-        result.append(Chiffre(f"tableau de bord national : {label}", value, low, high))
+        result.append(Chiffre(f"tableau de bord national\u00a0: {label}", value, low, high))
     return result
 
 
