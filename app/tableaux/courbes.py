@@ -20,7 +20,7 @@ from app.projet.models import FicheAction, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation
 from app.tableaux import etats
 from app.tableaux.figures import level_dates, scope, unscoped
-from app.tableaux.niveaux import Niveau
+from app.tableaux.niveaux import Niveau, resolve
 from app.workflows.states import FinancementStatut as S
 
 START = date(2020, 10, 1)
@@ -170,3 +170,8 @@ def courbes(level: Niveau, au: date, user) -> list[Courbe]:
         Courbe("ort", "Communes engagées dans une ORT", "communes", list(zip(points, _cumulate(points, ort, int)))),
         Courbe("credits", "Crédits accordés, cumulés", "€", list(zip(points, _cumulate(points, credits, Decimal)))),
     ]
+
+
+def series(niveau: str, code: str | None, au: date, user) -> list[Courbe]:
+    """The curves of a level, as `figures.figures` takes it (HorsPerimetre when not the user's)."""
+    return courbes(resolve(user, niveau, code), au, user)

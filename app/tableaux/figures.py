@@ -320,8 +320,6 @@ def _credits(level, au, user) -> dict[str, dict[str, Decimal]]:
         by_status = result.setdefault(src.financeur, {s.value: Decimal("0") for s in STATUTS})
         for statut, amount in zip(STATUTS, amounts):
             by_status[statut.value] += Decimal(amount or 0).quantize(Decimal("0.01"))
-    if not any(any(v for v in values.values()) for values in result.values()):
-        return {}
     return {name: result[name] for name in sorted(result, key=lambda n: order[n])
             if any(result[name].values())}
 

@@ -77,8 +77,8 @@ def test_the_map_and_curves_are_svg_images_with_their_text(client, login_as, pro
 def test_the_last_point_of_each_curve_is_the_figure_of_the_day(prog):
     anct = factories.user_with_role(Role.ANCT)
     day = date(2022, 12, 15)
-    level = resolve(anct, "region", prog.region.code)
-    series = {c.ident: c for c in courbes.courbes(level, day, anct)}
+    series = {c.ident: c for c in courbes.series("region", prog.region.code, day, anct)}
+    assert [c.ident for c in courbes.courbes(resolve(anct, "region", prog.region.code), day, anct)] == list(series)
     f = figures("region", prog.region.code, day, anct)
     assert series["adhesion"].last == f.total.communes_adhesion == 3
     assert series["cadre"].last == f.total.communes_cadre == 2
