@@ -10,9 +10,9 @@ from app.core.db import db
 from app.core.formatting import today_in_paris
 from app.core.pagination import MAX_PAGE, requested_page
 from app.core.storage import get_storage
-from app.tableaux import carte as cartes, courbes, listes
 from app.projet import financeurs
 from app.projet.territoire_models import OpahType
+from app.tableaux import carte as cartes, courbes, listes
 from app.tableaux.figures import STATUTS, compute
 from app.tableaux.niveaux import NATIONAL, HorsPerimetre, default_level, levels_offered, resolve
 from app.tableaux.models import RapportDemande, RapportEtat

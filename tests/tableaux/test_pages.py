@@ -106,3 +106,17 @@ def test_the_navigation_offers_the_dashboards_to_their_roles_only(client, login_
     login_as(Role.COMMUNE, commune_insee=prog.d1.liens_communes[0].commune_insee)
     assert "Tableaux de bord" not in client.get("/aide").get_data(as_text=True)
     assert client.get("/tableaux/").status_code == 403
+
+
+def test_the_national_page_costs_the_same_statements_for_more_dossiers(client, login_as, count_queries, prog):
+    login_as(Role.ANCT)
+    client.get("/tableaux/national?au=2023-01-31")
+    with count_queries() as few:
+        assert client.get("/tableaux/national?au=2023-01-31").status_code == 200
+    for _ in range(12):
+        d = factories.dossier([factories.commune(prog.dep_b)])
+        programme.sign(d, "signer_adhesion", date(2021, 9, 1), programme.E.ADHESION_SIGNEE,
+                       programme.E.ADHESION_VALIDEE)
+    with count_queries() as many:
+        assert client.get("/tableaux/national?au=2023-01-31").status_code == 200
+    assert many.count == few.count <= 25
