@@ -38,12 +38,15 @@ from app.projet import subscribers as projet
 from app.projet.blueprint import bp as projet_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
+from app.tableaux.commands import rapports_cli
+from app.tableaux.views import bp as tableaux_bp
 from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
               territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
-              projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp)
-COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli)
+              projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp, tableaux_bp)
+COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli,
+            rapports_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

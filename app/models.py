@@ -16,6 +16,7 @@ from app.projet.territoire_models import (
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
+from app.tableaux.models import RapportDemande
 from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
     "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
+    "RapportDemande",
 ]

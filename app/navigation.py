@@ -10,6 +10,7 @@ from app.auth.views import home_url
 from app.instruction.views import can_instruct
 from app.notifications.settings_views import can_edit_programme
 from app.notifications.views import unread_count
+from app.tableaux.niveaux import can_see_dashboards
 
 
 def navigation() -> list[dict]:
@@ -23,6 +24,8 @@ def navigation() -> list[dict]:
         items.append(("dossiers.index", "Mes dossiers"))
     if can_instruct(current_user):
         items.append(("instruction.workspace", "Instruction"))
+    if can_see_dashboards(current_user):
+        items.append(("tableaux.index", "Tableaux de bord"))
     items.append(("territoires.communes", "Communes"))
     items.append(("territoires.epcis", "Intercommunalités"))
     if can_edit_programme(current_user):

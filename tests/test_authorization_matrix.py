@@ -286,6 +286,38 @@ def api_fiche_url(world: World) -> str:
     pw.dossier_url(world)
     return f"/api/v1/fiches/{world.projet['fiche'].id}"
 
+def dashboards(actor: str) -> str:
+    """The dashboards: the ANCT, préfectures and partners (each opens on its own level)."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor == "anct" or actor.startswith(("prefecture", "partenaire")) else FORBIDDEN
+
+
+def departement_dashboard(actor: str) -> str:
+    """A département's figures: the ANCT, its préfecture, a partner of its région; another
+    département's préfecture or partner is told it does not exist; other roles have none."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor in ("anct", "prefecture", "partenaire"):
+        return OK
+    return NOT_FOUND if actor.startswith(("prefecture", "partenaire")) else FORBIDDEN
+
+
+def ready_report(world: World) -> int:
+    """A ready report of the world's département (rows made directly, a stored stand-in PDF)."""
+    from datetime import date
+
+    from app.core.db import db
+    from app.core.storage import get_storage
+    from app.tableaux.models import RapportDemande, RapportEtat
+
+    row = RapportDemande(user_id=world.users["anct"].id, niveau="departement",
+                         code=world.dossier.departement_code, au=date(2025, 1, 31), etat=RapportEtat.PRET,
+                         fichier=get_storage().save(samples.pdf()), empreinte="0" * 64)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
 
 @dataclass
 class Rule:
@@ -388,6 +420,16 @@ RULES: dict[str, Rule] = {
     "projet.set_cofinancement": Rule(lambda w: pw.poste_url(w, "/cofinancements"), porteurs_only, "POST"),
     "projet.revitalisation": Rule(lambda w: pw.dossier_url(w, "/revitalisation"), in_dossier_scope),
     "projet.edit_commune": Rule(pw.commune_url, porteurs_and_prefecture),
+    "tableaux.index": Rule(lambda w: "/tableaux/", dashboards),
+    "tableaux.national": Rule(lambda w: "/tableaux/national?au=2023-01-31", anct_only),
+    "tableaux.territoire": Rule(lambda w: f"/tableaux/departement/{w.dossier.departement_code}",
+                                departement_dashboard),
+    "tableaux.liste": Rule(
+        lambda w: f"/tableaux/liste?niveau=departement&code={w.dossier.departement_code}&nom=communes",
+        departement_dashboard),
+    "tableaux.rapport": Rule(lambda w: f"/tableaux/departement/{w.dossier.departement_code}/rapport",
+                             departement_dashboard, "POST", {"au": "2025-01-31"}),
+    "tableaux.rapport_pdf": Rule(lambda w: f"/tableaux/rapports/{ready_report(w)}.pdf", departement_dashboard),
     "projet.new_secteur": Rule(lambda w: pw.dossier_url(w, "/revitalisation/secteurs/nouveau"),
                                porteurs_and_prefecture),
     # Exports: every logged-in user, each with the rows of their scope (tests/exports).

@@ -13,7 +13,10 @@ from sqlalchemy import func, select
 
 from app.avenants.models import Avenant
 from app.core.db import db
+from app.core.formatting import today_in_paris
 from app.dossiers.models import Dossier, DossierCommune
+from app.tableaux.figures import compute
+from app.tableaux.niveaux import national_level
 from app.workflows.states import AvenantEtat, DossierEtat
 
 # (label, date or None for today, column, low, high)
@@ -45,6 +48,44 @@ def figures() -> list[Figure]:
         if day is not None:
             query = query.where(signed <= day)
         result.append(Figure(label, db.session.scalar(query) / total, low, high))
+    return result
+
+
+# The national dashboard (app/tableaux, from the history) against the published figures:
+# (label, day or None for today, figure, low, high); shares in %, the rest in communes.
+DASHBOARD = (
+    ("communes avec une convention d'adhésion signée (%)", None, "pct_adhesion", 99.5, 100.0),
+    ("communes avec une convention-cadre signée au 31/01/2023 (publié\u00a0: 365)", date(2023, 1, 31),
+     "communes_cadre", 290, 450),
+    ("communes avec une convention-cadre signée au 31/12/2024 (%, publié\u00a0: 90\u00a0%)", date(2024, 12, 31),
+     "pct_cadre", 85.0, 95.0),
+    ("communes engagées dans une ORT au 31/12/2022 (publié\u00a0: 291)", date(2022, 12, 31), "communes_ort", 230, 400),
+    ("communes en OPAH (publié\u00a0: 638)", None, "opah_total", 600, 680),
+)
+
+
+@dataclass
+class Chiffre:
+    label: str
+    value: float
+    low: float
+    high: float
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None and self.low <= self.value <= self.high
+
+
+def dashboard() -> list[Chiffre]:
+    """The national dashboard's figures at the reports' dates, within the demo's calibration."""
+    level, result, cache = national_level(), [], {}
+    for label, day, name, low, high in DASHBOARD:
+        day = day or today_in_paris()
+        if day not in cache:
+            cache[day] = compute(level, day, None)
+        figures = cache[day]
+        value = figures.opah_total if name == "opah_total" else getattr(figures.total, name)
+        result.append(Chiffre(f"tableau de bord national\u00a0: {label}", value, low, high))
     return result
 
 

@@ -106,6 +106,10 @@ def _summary() -> list[str]:
         click.echo(f"  {figure.label} : {figure.share:.1%} (attendu de {figure.low:.1%} à {figure.high:.1%})")
         if not figure.ok:
             problems.append(f"{figure.label} : {figure.share:.1%}")
+    for figure in checks.dashboard():
+        click.echo(f"  {figure.label} : {figure.value} (attendu de {figure.low} à {figure.high})")
+        if not figure.ok:
+            problems.append(f"{figure.label} : {figure.value}")
     return problems
 
 

@@ -33,6 +33,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("alerte_instruction", "Un dossier attend son instruction depuis longtemps", required=True),
     Kind("alerte_complements", "Des compléments demandés restent sans réponse", required=True),
     Kind("fiche_soumise", "Une fiche action est soumise au comité de projet"),
+    Kind("rapport_pret", "Le rapport «\u00a0point d'avancement\u00a0» que vous avez demandé est prêt"),
 )}
 
 

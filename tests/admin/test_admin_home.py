@@ -43,7 +43,7 @@ def test_an_admin_with_another_role_keeps_the_home_list_and_gets_the_menu_entry(
     assert response.status_code == 302 and response.location.endswith("/")
     page = client.get("/").get_data(as_text=True)
     assert "<h1" in page and "Mes dossiers" in page
-    assert menu(page) == ["Mes dossiers", "Instruction", "Communes", "Intercommunalités", "Aide",
+    assert menu(page) == ["Mes dossiers", "Instruction", "Tableaux de bord", "Communes", "Intercommunalités", "Aide",
                           "Utilisateurs", "Envois"]
 
 
@@ -58,7 +58,7 @@ def test_a_revoked_role_does_not_count(client):
 def test_other_users_see_no_users_entry(client, login_as):
     login_as(Role.ANCT)
     page = client.get("/").get_data(as_text=True)
-    assert menu(page) == ["Mes dossiers", "Communes", "Intercommunalités", "Paramètres", "Aide"]
+    assert menu(page) == ["Mes dossiers", "Tableaux de bord", "Communes", "Intercommunalités", "Paramètres", "Aide"]
 
 
 @pytest.fixture

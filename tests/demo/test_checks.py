@@ -4,6 +4,7 @@ from datetime import date
 from app.demo import checks
 from app.dossiers.models import DossierEtat as E
 from tests import factories
+from tests.tableaux import programme
 
 
 def test_figures_count_communes_not_dossiers():
@@ -31,3 +32,11 @@ def test_the_check_command_fails_when_a_state_is_missing(runner):
     result = runner.invoke(args=["demo", "check"])
     assert result.exit_code == 1
     assert "aucun sujet à l'étape « Sorti du programme »" in result.output
+
+
+def test_the_national_dashboard_is_checked_against_the_published_figures():
+    programme.build()
+    adhesion, cadre_2023, cadre_2024, ort, opah = checks.dashboard()
+    assert (adhesion.value, cadre_2023.value, ort.value, opah.value) == (75.0, 2, 2, 1)
+    assert cadre_2024.value == 50.0
+    assert not any(figure.ok for figure in (adhesion, cadre_2023, cadre_2024, ort, opah))

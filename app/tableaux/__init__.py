@@ -1,0 +1,1 @@
+"""Dashboards, curves, map and the "point d'avancement" report of the programme."""
