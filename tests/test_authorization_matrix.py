@@ -449,6 +449,9 @@ RULES: dict[str, Rule] = {
     "api.fiche": Rule(api_fiche_url, api_in_dossier_scope, token=True),
     "api.financements": Rule(lambda w: "/api/v1/financements", token_holder, token=True),
     "api.indicateurs": Rule(lambda w: "/api/v1/indicateurs", token_holder, token=True),
+    "api.tableau_de_bord": Rule(
+        lambda w: f"/api/v1/tableau-de-bord?niveau=departement&code={w.dossier.departement_code}",
+        lambda actor: UNAUTHORIZED if actor == ANONYMOUS else departement_dashboard(actor), token=True),
     "api.unknown": Rule(lambda w: "/api/v1/inconnu", lambda actor: UNAUTHORIZED if actor == ANONYMOUS else NOT_FOUND,
                         token=True),
 }

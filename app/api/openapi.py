@@ -122,6 +122,39 @@ SCHEMAS = {
     }),
 }
 
+_COUNT = {"type": "integer", "minimum": 0}
+_PCT = {"type": ["number", "null"], "description": "Pourcentage des communes (null sans commune)."}
+_LIGNE = {
+    "code": _nullable("string"), "nom": {"type": "string"},
+    **{name: _COUNT for name in ("dossiers", "communes", "conventions_adhesion", "communes_adhesion",
+                                 "conventions_cadre", "communes_cadre", "communes_ort", "postes", "communes_chef",
+                                 "dossiers_retard")},
+    **{name: _PCT for name in ("pct_adhesion", "pct_cadre", "pct_ort", "pct_chef")},
+}
+_EUROS = {"type": "object", "additionalProperties": {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
+          "description": "Montants en euros, en chaînes exactes («\u00a01234.50\u00a0»), par statut."}
+SCHEMAS["LigneDuTableau"] = _object(_LIGNE)
+SCHEMAS["Retard"] = _object({
+    "dossier_id": {"type": "integer"}, "reference": {"type": "string"}, "nom": {"type": "string"},
+    "departement_code": {"type": "string"}, "adhesion_signee_le": DATE, "echeance": DATE,
+    "prolongee": {"type": "boolean"}})
+SCHEMAS["TableauDeBord"] = _object({
+    "niveau": {"type": "string", "enum": ["national", "region", "departement"]},
+    "au": DATE,
+    **{k: v for k, v in _LIGNE.items()},
+    "opah": {"type": "object", "additionalProperties": _COUNT, "description": "Communes par type d'OPAH."},
+    "opah_total": _COUNT,
+    "credits": {"type": "object", "additionalProperties": _EUROS, "description": "Par financeur, puis par statut."},
+    "credits_total": _EUROS,
+    "fiches": {"type": "object", "additionalProperties": _COUNT, "description": "Fiches action par état."},
+    "fiches_total": _COUNT,
+    "retards": {"type": "array", "items": _ref("Retard"), "description": "Dossiers en retard sur la règle des 18 mois."},
+    "par_departement": {"type": "array", "items": _ref("LigneDuTableau")},
+    "par_region": {"type": "array", "items": _ref("LigneDuTableau")},
+    "notes": {"type": "array", "items": {"type": "string"},
+              "description": "Ce qui ne peut pas être daté (chiffres donnés au jour de la requête)."},
+})
+
 
 def _list_schema(item: str) -> dict:
     return _object({"resultats": {"type": "array", "items": _ref(item)},
@@ -196,6 +229,22 @@ def paths() -> dict:
             _query("statut", "Statut de la ligne.", {"type": "string", "enum": _values(FinancementStatut)})]),
         "/api/v1/indicateurs": _list("Les indicateurs des axes et des fiches, avec leurs mesures", "Indicateur",
                                      "id", [DOSSIER_FILTER]),
+        "/api/v1/tableau-de-bord": {"get": {
+            "summary": "Les chiffres du tableau de bord d'un niveau, à une date", "operationId": "tableau_de_bord",
+            "tags": ["Chiffres"],
+            "description": ("Les chiffres de la page «\u00a0Tableaux de bord\u00a0», recalculés à la date demandée "
+                            "depuis l'historique. Le niveau national est celui de l'ANCT\u00a0; une préfecture ou "
+                            "un partenaire demande sa région ou son département."),
+            "parameters": [
+                _query("niveau", "national (par défaut), region ou departement.",
+                       {"type": "string", "enum": ["national", "region", "departement"]}),
+                _query("code", "Code de la région ou du département (obligatoire hors national)."),
+                _query("date", "AAAA-MM-JJ (par défaut aujourd'hui, à Paris).", {"type": "string", "format": "date"}),
+            ],
+            "responses": {"200": _json(_ref("TableauDeBord"), "Les chiffres."), **BAD_REQUEST,
+                          "403": _json(_ref("Erreur"), "Pas de tableau de bord à ce niveau pour votre rôle."),
+                          **NOT_FOUND, **ERRORS},
+        }},
     }
 
 
@@ -220,7 +269,4 @@ def document() -> dict:
             "securitySchemes": {"jeton": {"type": "http", "scheme": "bearer",
                                           "description": "Jeton personnel jalons_…"}},
         },
-        # Announced, not served: the lead adds the path with the dashboards (app/api/views.py).
-        "x-a-venir": [{"chemin": "/api/v1/tableau-de-bord",
-                       "description": "Les chiffres du tableau de bord pour un niveau et une date."}],
     }

@@ -5,6 +5,8 @@ the views are `token_only`, so the session cookie is neither read nor renewed, a
 logged in but without a token gets 401. Hence no CSRF either (and GET only). Every query is
 scoped by `Dossier.scope_clause(user)`, the rule of the pages; a row out of scope is 404.
 """
+from datetime import date
+
 from flask import Blueprint, abort, g, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, selectinload
@@ -18,6 +20,8 @@ from app.dossiers.models import Dossier, DossierCommune, DossierEtat
 from app.extensions import csrf
 from app.projet.models import FicheAction, Indicateur, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation
+from app.tableaux.figures import figures
+from app.tableaux.niveaux import HorsPerimetre
 from app.workflows.states import FicheEtat, FinancementStatut
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -221,7 +225,25 @@ def unknown(unknown):
     abort(404)
 
 
-# LEAD: the dashboard figures (issue 12, point 1) go here, once app/pilotage computes them:
-# GET /api/v1/tableau-de-bord?niveau=national|region|departement&code=…&date=AAAA-MM-JJ, scoped
-# like the dashboard page, with its path and schema added to app/api/openapi.py (the test of
-# tests/api/test_openapi.py then checks it). Nothing is served here until then.
+@bp.get("/tableau-de-bord")
+@token_only
+def tableau_de_bord():
+    """The dashboard's figures (app/tableaux/figures.py) for a level and a day, scoped like the page."""
+    niveau = request.args.get("niveau") or "national"
+    if niveau not in ("national", "region", "departement"):
+        raise BadParameter(f"niveau\u00a0: valeur inconnue «\u00a0{niveau}\u00a0».")
+    code = request.args.get("code") or None
+    if niveau != "national" and not code:
+        raise BadParameter("code\u00a0: le code de la région ou du département.")
+    raw = request.args.get("date")
+    try:
+        au = date.fromisoformat(raw) if raw else today_in_paris()
+    except ValueError:
+        raise BadParameter(f"date\u00a0: AAAA-MM-JJ, pas «\u00a0{raw}\u00a0».") from None
+    try:
+        result = figures(niveau, code if niveau != "national" else None, au, _user())
+    except HorsPerimetre as refused:
+        if refused.status == 403:
+            return error(403, "Pas de tableau de bord à ce niveau pour votre rôle.")
+        abort(404)
+    return jsonify(result.as_dict())

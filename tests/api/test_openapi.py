@@ -29,6 +29,10 @@ def test_the_document_is_openapi_3_1_and_its_schemas_are_json_schema(document):
     assert document == openapi.document() | {}  # what is served is the module's document
 
 
+# A query each list refuses (400): the pagination's for the lists, the level for the figures.
+BAD_QUERY = {"/api/v1/tableau-de-bord": "?niveau=canton"}
+
+
 def _urls(path: str, world) -> list[str]:
     ids = {"dossier_id": world.signed.id, "fiche_id": world.fiche.id}
     return [re.sub(r"{(\w+)}", lambda m: str(ids[m.group(1)]), path)]
@@ -64,7 +68,7 @@ def test_every_path_answers_what_the_document_says(client, world, bearer, docume
             validate(document, operation["responses"]["404"]["content"]["application/json"]["schema"],
                      missing.json)
         elif "400" in operation["responses"]:
-            bad = client.get(path + "?limite=0", headers=headers)
+            bad = client.get(path + BAD_QUERY.get(path, "?limite=0"), headers=headers)
             assert bad.status_code == 400
             validate(document, operation["responses"]["400"]["content"]["application/json"]["schema"], bad.json)
 
@@ -83,6 +87,24 @@ def test_an_unknown_address_of_the_api_answers_json(client, bearer, document):
     assert client.get("/api/v1/dosiers").status_code == 401
 
 
-def test_the_dashboard_figures_are_announced_not_served(document):
-    assert [entry["chemin"] for entry in document["x-a-venir"]] == ["/api/v1/tableau-de-bord"]
-    assert "/api/v1/tableau-de-bord" not in document["paths"]
+def test_the_dashboard_figures_are_the_pages_at_a_level_and_a_date(client, world, bearer, document):
+    from datetime import date
+
+    from app.tableaux.figures import figures
+
+    dep = world.signed.departement_code
+    prefecture = factories.user_with_role(Role.PREFECTURE, departement_code=dep)
+    schema = document["paths"]["/api/v1/tableau-de-bord"]["get"]["responses"]["200"]["content"]["application/json"]
+    url = f"/api/v1/tableau-de-bord?niveau=departement&code={dep}&date=2024-12-31"
+    answer = client.get(url, headers=bearer(prefecture))
+    assert answer.status_code == 200
+    validate(document, schema["schema"], answer.json)
+    assert answer.json == figures("departement", dep, date(2024, 12, 31), prefecture).as_dict()
+    assert answer.json["au"] == "2024-12-31" and answer.json["code"] == dep
+    other = factories.departement().code
+    assert client.get(f"/api/v1/tableau-de-bord?niveau=departement&code={other}",
+                      headers=bearer(prefecture)).status_code == 404
+    national = client.get("/api/v1/tableau-de-bord", headers=bearer(prefecture))
+    assert national.status_code == 403 and national.json["statut"] == 403
+    for query in ("?niveau=canton", "?niveau=region", "?date=31/12/2024"):
+        assert client.get("/api/v1/tableau-de-bord" + query, headers=bearer(prefecture)).status_code == 400
