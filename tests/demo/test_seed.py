@@ -18,6 +18,7 @@ from app.documents.models import Document, DocumentType, DocumentVersion
 from app.dossiers.echeance import add_months
 from app.historique.verify import verify_chains
 from app.workflows.history import HistoryEntry
+from app.projet.models import FicheAction
 from app.dossiers.models import Dossier, DossierEtat as E
 from tests import factories
 
@@ -139,11 +140,12 @@ def _without_ids(value):
 
 
 def snapshot(ids):
-    """What the walk wrote, with the avenants named by their number: their ids may differ
+    """What the walk wrote, with the avenants and fiches named by their number: their ids may differ
     (PostgreSQL's sequences do not roll back), and so do the seals that follow an avenant's
     row in its chain (`verify_chains` checks those)."""
     db.session.expire_all()
     numero = dict(db.session.execute(select(Avenant.id, Avenant.numero)).all())
+    fiches = dict(db.session.execute(select(FicheAction.id, FicheAction.numero)).all())
     history, seals, after_avenant = [], [], set()
     for row in db.session.scalars(select(HistoryEntry).where(HistoryEntry.dossier_id.in_(ids))
                                   .order_by(HistoryEntry.dossier_id, HistoryEntry.seq)):
@@ -154,6 +156,9 @@ def snapshot(ids):
             seals.append(row.hash)
         if row.subject_type == "avenant":
             content["subject_id"] = numero[row.subject_id]
+            after_avenant.add(row.dossier_id)
+        if row.subject_type == "fiche_action":  # FA-01, made before the cadre's deposit
+            content["subject_id"] = fiches[row.subject_id]
             after_avenant.add(row.dossier_id)
         if _names_rows(row.payload_dict):  # the ids of the versions deposited, which PostgreSQL varies
             content["payload"] = json.dumps(_without_ids(row.payload_dict), sort_keys=True)
