@@ -1,5 +1,6 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
 from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
+from app.comite.models import AvisPartenaire, InviteComite, PointOrdreDuJour, Presence, ReunionComite
 from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
 from app.core.outbox import OutboxAttachment, OutboxMessage
 from app.documents.models import Document, DocumentVersion
@@ -25,4 +26,5 @@ __all__ = [
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
     "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
+    "AvisPartenaire", "InviteComite", "PointOrdreDuJour", "Presence", "ReunionComite",
 ]

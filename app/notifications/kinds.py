@@ -33,6 +33,8 @@ KINDS = {kind.name: kind for kind in (
     Kind("alerte_instruction", "Un dossier attend son instruction depuis longtemps", required=True),
     Kind("alerte_complements", "Des compléments demandés restent sans réponse", required=True),
     Kind("fiche_soumise", "Une fiche action est soumise au comité de projet"),
+    Kind("avis_partenaire", "Un partenaire donne son avis sur une fiche action"),
+    Kind("decision_financement", "Un financeur enregistre sa décision ou son versement"),
 )}
 
 
