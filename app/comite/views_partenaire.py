@@ -17,9 +17,12 @@ LISTS = {"avis": "Fiches à examiner", "financements": "Financements à décider
 NEXT = {S.SOLLICITE: ("accorder", "refuser"), S.ACCORDE: ("verser",)}
 
 
+PARTNERS_ONLY = "Cette page est celle des partenaires du programme."
+
+
 def home():
     if not current_user.has_role(Role.PARTENAIRE):
-        abort(403, description="Cette page est celle des partenaires du programme.")
+        abort(403, description=PARTNERS_ONLY)
     liste = request.args.get("liste", "avis")
     if liste not in LISTS:
         abort(404)
@@ -31,6 +34,8 @@ def home():
 
 
 def decide(line_id):
+    if not current_user.has_role(Role.PARTENAIRE):
+        abort(403, description=PARTNERS_ONLY)
     line = partenaires.line_in_scope(line_id, current_user)
     if line is None:
         abort(404)
