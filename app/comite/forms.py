@@ -5,6 +5,7 @@ from wtforms import (
     DateField, EmailField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
     TextAreaField, TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from app.comite.models import AvisSens
@@ -41,7 +42,7 @@ class CancelForm(Form):
 
 
 class AvisForm(Form):
-    sens = RadioField("Avis", choices=[(s.value, s.label) for s in AvisSens],
+    sens = RadioField("Avis", choices=[SelectChoice(s.value, s.label) for s in AvisSens],
                       validators=[DataRequired("Choisissez l'avis.")])
     commentaire = TextAreaField("Commentaire", validators=[DataRequired("Motivez l'avis."), Length(max=4000)])
     conditions = TextAreaField("Conditions (facultatif)", validators=[Optional(), Length(max=4000)],

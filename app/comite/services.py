@@ -4,6 +4,7 @@ never commits; refusals are DomainErrors in French."""
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.comite import mails
 from app.comite.access import can_manage, manage_refusal
@@ -161,7 +162,8 @@ def cancel(reunion, user, *, motif: str) -> ReunionComite:
 
 def reunions_of(dossier) -> list[ReunionComite]:
     return db.session.scalars(
-        select(ReunionComite).where(ReunionComite.dossier_id == dossier.id).order_by(ReunionComite.debut.desc())
+        select(ReunionComite).where(ReunionComite.dossier_id == dossier.id)
+        .options(selectinload(ReunionComite.points)).order_by(ReunionComite.debut.desc())
     ).all()
 
 

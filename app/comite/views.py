@@ -3,6 +3,7 @@ séance, procès-verbal), and the avis form of a fiche. Each view loads (404 out
 authorizes (403 with the reason), calls one service, commits once."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.comite import avis as avis_service, members, seance, services
 from app.comite.access import avis_refusal, manage_refusal
@@ -79,7 +80,7 @@ def remove_guest(dossier_id, guest_id):
 
 def _reunion_form(dossier, reunion=None) -> ReunionForm:
     form = ReunionForm()
-    form.fiches.choices = [(f.id, str(f)) for f in services.agenda_candidates(dossier)]
+    form.fiches.choices = [SelectChoice(f.id, str(f)) for f in services.agenda_candidates(dossier)]
     if reunion is not None and not form.is_submitted():
         local = to_paris(reunion.debut)
         form.jour.data, form.heure.data = local.date(), local.time().replace(second=0, microsecond=0)

@@ -2,6 +2,7 @@
 its financeur to decide or to pay), and its decision on one line."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.roles import Role
 from app.comite import partenaires
@@ -47,7 +48,7 @@ def decide(line_id):
         abort(403, description=f"Cette ligne est «\u00a0{line.statut.label}\u00a0»\u00a0: elle n'attend plus de décision.")
     form = DecisionForm()
     labels = {"accorder": "Accordé", "refuser": "Refusé", "verser": "Versé"}
-    form.event.choices = [(e, labels[e]) for e in events]
+    form.event.choices = [SelectChoice(e, labels[e]) for e in events]
     if not form.is_submitted():
         form.effective_date.data, form.version.data, form.montant.data = today_in_paris(), line.version, line.montant
     if form.validate_on_submit():
