@@ -23,6 +23,8 @@ def navigation() -> list[dict]:
         items.append(("dossiers.index", "Mes dossiers"))
     if can_instruct(current_user):
         items.append(("instruction.workspace", "Instruction"))
+    if current_user.has_role(Role.PARTENAIRE):
+        items.append(("comite.partenaire", "Ce qui vous attend"))
     items.append(("territoires.communes", "Communes"))
     items.append(("territoires.epcis", "Intercommunalités"))
     if can_edit_programme(current_user):
