@@ -7,6 +7,7 @@ from app.comite import services
 from app.conventions.models import PARTENAIRE, ConventionContenu, Signataire
 from app.core.db import db
 from app.projet import lifecycle
+from app.workflows import history
 from tests.projet import factories as pf
 
 
@@ -15,6 +16,10 @@ class Comite:
 
     def __init__(self, organisation="Anah"):
         self.dossier = pf.dossier()
+        # its state taken over with its history row (a data take-over), so that its chain is whole
+        history.append(dossier_id=self.dossier.id, subject_type="dossier", subject_id=self.dossier.id,
+                       machine="dossier", event="reprise", label="Reprise de données", from_state=None,
+                       to_state=self.dossier.etat)
         self.commune = pf.member(Role.COMMUNE, self.dossier)
         self.epci = pf.member(Role.EPCI, self.dossier)
         self.chef = pf.member(Role.CHEF_DE_PROJET, self.dossier)
