@@ -24,6 +24,15 @@ def scenario(env, *args) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def numero(code: str) -> str:
+    return str(int(code.removeprefix("FA-")))
+
+
+def tick(scope, text: str) -> None:
+    """A DSFR checkbox or radio button is ticked through its label (which covers the input)."""
+    scope.locator("label.fr-label").filter(has_text=re.compile(f"^{re.escape(text)}$")).click()
+
+
 def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, server_env):
     page = axe_page
     watched = Watched(page)
@@ -40,9 +49,10 @@ def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, se
     page.get_by_label("Date").fill((date.today() + timedelta(days=10)).isoformat())
     page.get_by_label("Heure de début").fill("14:30")
     page.get_by_label("Durée (minutes)").fill("120")
-    page.get_by_label("Lieu").fill(f"Salle du conseil, mairie de Jonzac ({RUN})")
-    page.get_by_label(re.compile(re.escape(f"{first} — {first_title}"))).check()
-    page.get_by_label(re.compile(re.escape(f"{second} — {second_title}"))).check()
+    page.get_by_role("textbox", name=re.compile("^Lieu")).fill(f"Salle du conseil, mairie de Jonzac ({RUN})")
+    tick(page, f"{first} — {first_title}")
+    tick(page, f"{second} — {second_title}")
+    expect(page.get_by_label(f"{first} — {first_title}")).to_be_checked()
     assert_accessible(page)
     page.get_by_role("button", name="Planifier et inviter").click()
     expect(page.locator("#etat-reunion")).to_have_text("Planifiée")
@@ -55,13 +65,15 @@ def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, se
     login(page, demo_email("partenaire"))
     page.goto("/partenaire")
     assert_accessible(page)
-    page.get_by_role("link", name=re.compile(f"Donner un avis sur {first} ")).first.click()
-    page.get_by_label("Réservé").check()
+    expect(page.locator("#fiches-attente")).to_be_visible()  # the demo's own fiches soumises wait too
+    page.goto(f"/dossiers/{prepared['dossier_id']}/fiches/{numero(first)}")
+    page.locator("#avis-partenaires").get_by_role("link", name="Donner un avis").click()
+    tick(page, "Réservé")
     page.get_by_label("Commentaire").fill(f"Plan de financement à consolider ({RUN})")
     page.get_by_label("Conditions (facultatif)", exact=False).fill("Un second devis")
     assert_accessible(page)
     page.get_by_role("button", name="Transmettre l'avis").click()
-    expect(page.locator("#avis")).to_contain_text("Banque des territoires")
+    expect(page.locator("#avis-partenaires")).to_contain_text("Banque des territoires")
     logout(page)
 
     scenario(server_env, "held", str(reunion_id))  # the meeting's day has come
@@ -71,8 +83,8 @@ def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, se
     page.get_by_role("link", name="Enregistrer la séance").click()
     first_set = page.locator("fieldset", has=page.get_by_text(f"Fiche {first} — {first_title}"))
     second_set = page.locator("fieldset", has=page.get_by_text(f"Fiche {second} — {second_title}"))
-    first_set.get_by_label("Validée", exact=True).check()
-    second_set.get_by_label("À revoir", exact=True).check()
+    tick(first_set, "Validée")
+    tick(second_set, "À revoir")
     second_set.get_by_label(re.compile("^Motif")).fill("Chiffrage des acquisitions à reprendre")
     assert_accessible(page)
     page.get_by_role("button", name=re.compile("Enregistrer la séance")).click()
@@ -87,6 +99,6 @@ def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, se
     for expected in (first_title, "Validée", second_title, "À revoir", "Chiffrage des acquisitions à reprendre",
                      "Banque des territoires, avis réservé", "Présent"):
         assert expected in text, expected
-    page.goto(f"/dossiers/{prepared['dossier_id']}/fiches/{first.removeprefix('FA-').lstrip('0')}")
+    page.goto(f"/dossiers/{prepared['dossier_id']}/fiches/{numero(first)}")
     expect(page.locator("#etat-fiche")).to_have_text("Validée")
     assert not watched.page_errors, watched.page_errors
