@@ -90,7 +90,7 @@ def record(reunion: ReunionComite, user, *, attendance: list[Attendance], decisi
             version = archive_pv(reunion, user)
             record_history(reunion, user, roles, "tenir", f"Séance du comité de projet du {date_fr(reunion.debut)}",
                     ReunionEtat.PLANIFIEE, effective_on=to_paris(reunion.debut).date(),
-                    payload=_pv_payload(reunion, version))
+                    payload=pv_payload(reunion, version))
     except SeanceRefusee:
         db.session.expire_all()
         raise
@@ -98,7 +98,7 @@ def record(reunion: ReunionComite, user, *, attendance: list[Attendance], decisi
     return reunion
 
 
-def _pv_payload(reunion, version) -> dict:
+def pv_payload(reunion, version) -> dict:
     return {"proces_verbal": {"document_id": version.document_id, "version": version.numero,
                               "sha256": version.sha256},
             "decisions": {point.fiche.code: point.decision.value for point in reunion.points if point.fiche_id}}
@@ -141,7 +141,7 @@ def correct_pv(reunion: ReunionComite, user, *, observations: str, reason: str):
                                     filename=pv_filename(reunion), user=user, generated=True)
     record_history(reunion, user, roles, "corriger_pv",
             f"Procès-verbal du comité de projet du {date_fr(reunion.debut)} corrigé", ReunionEtat.TENUE,
-            reason=reason, payload=_pv_payload(reunion, version))
+            reason=reason, payload=pv_payload(reunion, version))
     send_pv(reunion, version)
     return version
 
