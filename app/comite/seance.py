@@ -17,7 +17,7 @@ from app.comite.models import Decision, Presence, PresenceStatut, ReunionComite
 from app.comite.services import authorize, ensure_open, record_history
 from app.comite.avis import avis_by_fiche
 from app.core.db import db
-from app.core.errors import DomainError
+from app.core.errors import CONFLICT, ConflictError, DomainError
 from app.core.formatting import date_fr, to_paris, today_in_paris, utcnow
 from app.documents import services as documents
 from app.documents.models import DocumentType, Etape
@@ -46,10 +46,13 @@ def _check_day(reunion) -> None:
 
 
 def record(reunion: ReunionComite, user, *, attendance: list[Attendance], decisions: dict[int, tuple],
-           observations: str = "") -> ReunionComite:
-    """Record the séance: `decisions` maps each fiche point's id to (Decision, motif)."""
+           observations: str = "", expected_version: int | None = None) -> ReunionComite:
+    """Record the séance: `decisions` maps each fiche point's id to (Decision, motif).
+    `expected_version`: the meeting as the form showed it (moved since: a conflict)."""
     roles = authorize(reunion.dossier, user)
     ensure_open(reunion)
+    if expected_version is not None and expected_version != reunion.version:
+        raise ConflictError(CONFLICT)
     _check_day(reunion)
     people = {person.key: person for person in members.comite(reunion.dossier)}
     presences = []

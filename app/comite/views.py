@@ -191,7 +191,8 @@ def record_seance(dossier_id, reunion_id):
         attendance, decisions = _sheet(item, people)
         try:
             seance.record(item, current_user, attendance=attendance, decisions=decisions,
-                          observations=request.form.get("observations", ""))
+                          observations=request.form.get("observations", ""),
+                          expected_version=request.form.get("version", type=int))
             db.session.commit()
         except seance.SeanceRefusee as refusal:
             db.session.rollback()

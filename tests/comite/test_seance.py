@@ -162,3 +162,15 @@ def test_a_meeting_state_changed_without_its_history_is_found_by_the_audit(app, 
     held.reunion_obj.etat = ReunionEtat.TENUE  # written directly, without a séance
     db.session.flush()
     assert problems() == ["l'état enregistré (« Tenue ») ne correspond pas à la dernière ligne de son historique"]
+
+
+def test_a_meeting_moved_since_the_form_was_shown_is_a_conflict(app, held):
+    points = _points(held)
+    shown = held.reunion_obj.version
+    held.reunion_obj.lieu = "Mairie annexe"
+    db.session.flush()  # someone changed the meeting meanwhile (its version moved)
+    with pytest.raises(seance.ConflictError):
+        seance.record(held.reunion_obj, held.chef, attendance=_attendance(held), expected_version=shown,
+                      decisions={points[held.first.id].id: (Decision.VALIDEE, ""),
+                                 points[held.second.id].id: (Decision.VALIDEE, "")})
+    assert held.first.etat == FicheEtat.SOUMISE
