@@ -1,5 +1,6 @@
 """The comité's pages through the client: scheduling with the agenda's checkboxes, the meeting
 page, the list of meetings at a bounded number of queries."""
+import re
 from datetime import date, timedelta
 
 from app.comite.models import ReunionComite
@@ -54,3 +55,27 @@ def test_the_list_of_meetings_costs_the_same_queries_for_1_or_8_meetings(app, cl
         page = client.get(url)
     assert many.count == few.count
     assert page.text.count("/comite/reunions/") >= 8
+
+
+def test_guests_are_added_and_withdrawn_and_a_cancellation_asks_its_reason(app, client, login_as):
+    comite = Comite()
+    reunion = comite.reunion([comite.fiche_soumise()])
+    db.session.commit()
+    login_as(comite.chef)
+    base = f"/dossiers/{comite.dossier.id}/comite"
+    response = client.post(f"{base}/invites/nouveau", data={"nom": "Alix Durand", "email": "alix@caue.example",
+                                                           "organisation": "CAUE 17"})
+    assert response.status_code == 302
+    page = client.get(base)
+    assert "Alix Durand (CAUE 17, alix@caue.example)" in page.text
+    guest_id = int(re.search(r"/invites/(\d+)/retirer", page.text).group(1))
+    assert client.post(f"{base}/invites/{guest_id}/retirer").status_code == 302
+    assert "alix@caue.example" not in client.get(base).text
+    url = f"{base}/reunions/{reunion.id}/annuler"
+    page = client.get(url)
+    assert "Cette annulation est définitive" in page.text
+    assert "Indiquez le motif" in client.post(url, data={"motif": ""}).text
+    assert client.post(url, data={"motif": "Élections municipales"}).status_code == 302
+    db.session.expire_all()
+    assert reunion.etat.value == "annulee" and reunion.motif_annulation == "Élections municipales"
+    assert client.get(f"{base}/reunions/{reunion.id}/modifier").status_code == 403
