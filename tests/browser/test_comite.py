@@ -1,4 +1,4 @@
-"""The comité de projet from end to end: the chef de projet of Jonzac schedules a meeting with
+"""The comité de projet from end to end: a chef de projet of the demo département schedules a meeting with
 two fiches soumises, the demo partner (Banque des territoires) gives its avis, the séance
 records one validation and one "à revoir", the procès-verbal is downloaded; axe-core finds
 nothing on the way."""
@@ -40,16 +40,17 @@ def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, se
     (first, first_title), (second, second_title) = prepared["fiches"]
     comite_url = f"/dossiers/{prepared['dossier_id']}/comite"
 
-    login(page, demo_email("chef-de-projet"))
+    login(page, prepared["email"])
     page.goto(f"/dossiers/{prepared['dossier_id']}/projet")
-    page.get_by_role("link", name="Comité de projet").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Projet de territoire")
+    page.locator("main").get_by_role("link", name="Comité de projet", exact=True).click()
     expect(page.get_by_role("heading", name="Comité de projet", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Planifier une réunion").click()
     page.get_by_label("Date").fill((date.today() + timedelta(days=10)).isoformat())
     page.get_by_label("Heure de début").fill("14:30")
     page.get_by_label("Durée (minutes)").fill("120")
-    page.get_by_role("textbox", name=re.compile("^Lieu")).fill(f"Salle du conseil, mairie de Jonzac ({RUN})")
+    page.get_by_role("textbox", name=re.compile("^Lieu")).fill(f"Salle du conseil ({RUN})")
     tick(page, f"{first} — {first_title}")
     tick(page, f"{second} — {second_title}")
     expect(page.get_by_label(f"{first} — {first_title}")).to_be_checked()
@@ -77,7 +78,7 @@ def test_a_comite_reviews_two_fiches_and_archives_its_proces_verbal(axe_page, se
     logout(page)
 
     scenario(server_env, "held", str(reunion_id))  # the meeting's day has come
-    login(page, demo_email("chef-de-projet"))
+    login(page, prepared["email"])
     page.goto(f"{comite_url}/reunions/{reunion_id}")
     expect(page.locator("#points")).to_contain_text(f"Plan de financement à consolider ({RUN})")
     page.get_by_role("link", name="Enregistrer la séance").click()
