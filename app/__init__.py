@@ -9,6 +9,8 @@ from app.api.account import bp as api_tokens_bp
 from app.api.views import bp as api_bp
 from app.auth.views import bp as auth_bp
 from app.avenants.views import bp as avenants_bp
+from app.comite import subscribers as comite
+from app.comite.blueprint import bp as comite_bp
 from app.conventions import services as conventions
 from app.conventions.fetcher import StaticOnlyFetcher
 from app.conventions.views import bp as conventions_bp
@@ -44,7 +46,7 @@ from app.territoires.views import bp as territoires_bp
 
 BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruction_bp,
               territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
-              projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp, tableaux_bp)
+              projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp, tableaux_bp, comite_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli,
             rapports_cli)
 
@@ -89,4 +91,5 @@ def _subscribe_once() -> None:
         conventions.subscribe()
         notifications.subscribe()
         projet.subscribe()
+        comite.subscribe()
         _subscribed = True

@@ -1,6 +1,7 @@
 """Imports every model module, so that mappers and Alembic see the whole schema."""
 from app.api.models import ApiToken
 from app.auth.models import LoginAttempt, RoleGrant, User, UserSession
+from app.comite.models import AvisPartenaire, InviteComite, PointOrdreDuJour, Presence, ReunionComite
 from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
 from app.core.outbox import OutboxAttachment, OutboxMessage
 from app.documents.models import Document, DocumentVersion
@@ -28,4 +29,5 @@ __all__ = [
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
     "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
     "RapportDemande",
+    "AvisPartenaire", "InviteComite", "PointOrdreDuJour", "Presence", "ReunionComite",
 ]

@@ -26,6 +26,8 @@ def navigation() -> list[dict]:
         items.append(("instruction.workspace", "Instruction"))
     if can_see_dashboards(current_user):
         items.append(("tableaux.index", "Tableaux de bord"))
+    if current_user.has_role(Role.PARTENAIRE):
+        items.append(("comite.partenaire", "Ce qui vous attend"))
     items.append(("territoires.communes", "Communes"))
     items.append(("territoires.epcis", "Intercommunalités"))
     if can_edit_programme(current_user):

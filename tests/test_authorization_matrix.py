@@ -18,6 +18,7 @@ from app.auth.roles import Role
 from app.auth.signin import session_data
 from tests import factories
 from tests.documents import samples
+from tests.comite import matrix_world as cw
 from tests.projet import matrix_world as pw
 
 ANONYMOUS = "anonyme"
@@ -136,6 +137,44 @@ def porteurs_and_prefecture(actor: str) -> str:
     if actor in ("partenaire", "anct"):
         return FORBIDDEN
     return NOT_FOUND
+
+
+def chef_de_projet_only(actor: str) -> str:
+    """The comité's organisation: its secretary, the chef de projet of the dossier."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor == "chef_de_projet":
+        return OK
+    if actor == "anct" or actor in SCOPED_ROLES:
+        return FORBIDDEN
+    return NOT_FOUND
+
+
+def partner_in_scope(actor: str) -> str:
+    """An avis, a financeur's decision: a partner of the dossier's territory."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor == "partenaire":
+        return OK
+    if actor == "anct" or actor in SCOPED_ROLES:
+        return FORBIDDEN
+    return NOT_FOUND
+
+
+def partners_page(actor: str) -> str:
+    """What waits for a partner: any partner (its own scope), nobody else."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    return OK if actor.startswith("partenaire") else FORBIDDEN
+
+
+def partner_line(actor: str) -> str:
+    """A line of the partner's financeur: out of the partner's scope, it does not exist."""
+    if actor == ANONYMOUS:
+        return LOGIN
+    if actor == "partenaire":
+        return OK
+    return NOT_FOUND if actor == "partenaire_hors_perimetre" else FORBIDDEN
 
 
 def porteurs_only(actor: str) -> str:
@@ -454,6 +493,18 @@ RULES: dict[str, Rule] = {
         lambda actor: UNAUTHORIZED if actor == ANONYMOUS else departement_dashboard(actor), token=True),
     "api.unknown": Rule(lambda w: "/api/v1/inconnu", lambda actor: UNAUTHORIZED if actor == ANONYMOUS else NOT_FOUND,
                         token=True),
+    "comite.index": Rule(cw.comite_url, in_dossier_scope),
+    "comite.add_guest": Rule(lambda w: cw.comite_url(w, "/invites/nouveau"), chef_de_projet_only),
+    "comite.remove_guest": Rule(lambda w: cw.guest_url(w, "/retirer"), chef_de_projet_only, "POST"),
+    "comite.new_reunion": Rule(lambda w: cw.comite_url(w, "/reunions/nouvelle"), chef_de_projet_only),
+    "comite.reunion": Rule(cw.reunion_url, in_dossier_scope),
+    "comite.edit_reunion": Rule(lambda w: cw.reunion_url(w, "/modifier"), chef_de_projet_only),
+    "comite.cancel_reunion": Rule(lambda w: cw.reunion_url(w, "/annuler"), chef_de_projet_only),
+    "comite.seance": Rule(lambda w: cw.reunion_url(w, "/seance"), chef_de_projet_only),
+    "comite.correct_pv": Rule(lambda w: cw.reunion_url(w, "/proces-verbal/corriger", held=True), chef_de_projet_only),
+    "comite.avis": Rule(cw.avis_url, partner_in_scope),
+    "comite.partenaire": Rule(lambda w: "/partenaire", partners_page),
+    "comite.decide": Rule(cw.decide_url, partner_line),
 }
 
 

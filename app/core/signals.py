@@ -12,6 +12,8 @@ features. It publishes; they listen. Blinker ships with Flask.
 - `document_added(sender, dossier, document, version, user)`: a document or a new version
   was stored (flushed, not committed).
 - `role_granted(sender, grant, by)`: an administrator gave a role.
+- `daily_alerts(sender, today)`: `flask alerts run` runs; each receiver queues its own alerts
+  for `today` (idempotent, through `notifications.alerts.claim`) and returns {rule: count}.
 - `convention_gaps(dossier, kind)`: the lifecycle gathers the facts of a deposit and asks what
   the convention `kind` ("adhesion", "cadre") still lacks; each receiver returns the names of
   the missing pieces, in French ("Signataire de la commune de Jonzac"). Receivers only read.
@@ -28,3 +30,4 @@ document_added = _signals.signal("document-added")
 role_granted = _signals.signal("role-granted")
 convention_gaps = _signals.signal("convention-gaps")
 projet_gaps = _signals.signal("projet-gaps")
+daily_alerts = _signals.signal("daily-alerts")

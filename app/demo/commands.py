@@ -13,7 +13,9 @@ from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import today_in_paris
 from app.avenants.models import Avenant
+from app.comite.models import ReunionComite
 from app.demo import checks, services
+from app.demo.comite import seed_comites
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.projet import seed_projets
 from app.demo.territoire import seed_territoire
@@ -76,6 +78,13 @@ def seed(sans_historique):
     if not sans_historique and not db.session.scalar(select(func.count(FicheAction.id)).where(FicheAction.numero > 1)):
         click.echo("Projets de territoire (axes, fiches action, financements, chefs de projet, OPAH)…")
         made = {**seed_projets(today_in_paris()), **seed_territoire()}
+        db.session.commit()
+        click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+
+    if not sans_historique and not db.session.scalar(select(func.count(ReunionComite.id))):
+        click.echo("Comités de projet (séances passées, procès-verbaux, avis)…")
+        partner = _user("partenaire@jalons.example")
+        made = seed_comites(today_in_paris(), services.DEMO_DEPARTEMENT, partner)
         db.session.commit()
         click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
 

@@ -12,6 +12,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from app.avenants.models import Avenant
+from app.comite.models import ReunionComite
 from app.core.db import db
 from app.dossiers.models import Dossier, DossierEtat
 from app.projet.models import FicheAction
@@ -19,7 +20,7 @@ from app.workflows.history import GENESIS, HistoryChain, HistoryEntry, audit_key
 
 # subject_type -> (model, initial state: a subject there may have no history)
 SUBJECTS = {"dossier": (Dossier, DossierEtat.LABELLISE.value), "avenant": (Avenant, None),
-            "fiche_action": (FicheAction, None)}
+            "fiche_action": (FicheAction, None), "reunion_comite": (ReunionComite, None)}
 
 
 @dataclass

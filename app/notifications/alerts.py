@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.auth.roles import Role
 from app.core.db import db
 from app.core.formatting import date_fr
+from app.core.signals import daily_alerts
 from app.dossiers.echeance import add_months
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.dossiers.queries import open_rule
@@ -103,8 +104,9 @@ def due_completions(today: date, days: int) -> list[Due]:
     return due
 
 
-def _claim(due: list[Due], today: date) -> list[Due]:
-    """Insert the alerts not sent yet; return those this run inserted (one statement)."""
+def claim(due: list[Due], today: date) -> list[Due]:
+    """Insert the alerts not sent yet; return those this run inserted (one statement). Public:
+    a feature's own daily alerts (the comité's reminders) claim their keys here too."""
     if not due:
         return []
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
@@ -138,12 +140,22 @@ RULES = {
 
 
 def run_alerts(today: date) -> dict[str, int]:
-    """Queue today's alerts; returns how many dossiers were alerted, by rule. Flushes."""
+    """Queue today's alerts; returns how many dossiers were alerted, by rule. Flushes.
+
+    Features above (the comité's reminders) add theirs through the `daily_alerts` signal: each
+    receiver returns its own {rule: count}."""
+    counts = _run_dossier_alerts(today)
+    for _, extra in daily_alerts.send("alerts", today=today):
+        counts.update(extra or {})
+    return counts
+
+
+def _run_dossier_alerts(today: date) -> dict[str, int]:
     values = settings.current_values()
     due = (due_deadlines(today, settings.SETTINGS["alertes_echeance_mois"].parse(values["alertes_echeance_mois"]))
            + due_instructions(today, settings.SETTINGS["alerte_instruction_jours"].parse(values["alerte_instruction_jours"]))
            + due_completions(today, settings.SETTINGS["alerte_complements_jours"].parse(values["alerte_complements_jours"])))
-    won = _claim(_not_superseded(due), today)
+    won = claim(_not_superseded(due), today)
     if not won:
         return {rule: 0 for rule in RULES}
     dossiers = {d.id: d for d in db.session.scalars(select(Dossier).where(Dossier.id.in_({w.dossier_id for w in won})))}

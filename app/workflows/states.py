@@ -126,10 +126,22 @@ FINANCEMENT_LABELS = {
     FinancementStatut.VERSE: "Versé",
 }
 
+class ReunionEtat(str, enum.Enum):
+    """A meeting of the comité de projet (app/comite): planned, held (its séance recorded), cancelled."""
+
+    PLANIFIEE = "planifiee"
+    TENUE = "tenue"
+    ANNULEE = "annulee"
+
+    @property
+    def label(self) -> str:
+        return {"planifiee": "Planifiée", "tenue": "Tenue", "annulee": "Annulée"}[self.value]
+
+
 # machine name (as stored in the history) -> its states
 MACHINE_STATES: dict[str, type[enum.Enum]] = {
     "dossier": DossierEtat, "avenant": AvenantEtat, "document": DocumentEtat, "fiche": FicheEtat,
-    "financement": FinancementStatut,
+    "financement": FinancementStatut, "comite": ReunionEtat,
 }
 
 

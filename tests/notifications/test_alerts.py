@@ -45,7 +45,8 @@ def running(world):
 
 def alerts_of(world):
     return db.session.scalars(select(Notification).where(Notification.dossier_id == world.dossier.id,
-                                                        Notification.kind == "alerte_echeance")).all()
+                                                        Notification.kind == "alerte_echeance")
+                              .order_by(Notification.id)).all()
 
 
 def test_three_months_before_the_members_are_alerted_once_a_day_whatever_the_runs(running):
