@@ -244,6 +244,7 @@ def _by_departement(level, au, user, dates, when) -> list[Ligne]:
         .group_by(Dossier.departement_code)
     ).all()
     found = {row[0]: row[1:] for row in rows}
+    people = _people_in_post(level, au, user, dates, when)
     result = []
     for code, nom, _ in level.departements:
         values = found.get(code)
@@ -251,8 +252,25 @@ def _by_departement(level, au, user, dates, when) -> list[Ligne]:
         if values:
             for name, value in zip(COUNTS, values):
                 setattr(line, name, int(value))
+            line.postes = people.get(code, 0)
         result.append(line)
     return result
+
+
+def _people_in_post(level, au, user, dates, when) -> dict[str, int]:
+    """Chefs de projet in post on `au`, by département: people, not posts — one person is often
+    the chef de projet of several dossiers (one row each), counted once (by account, or by name
+    and employer when the person has none)."""
+    P = PosteChefDeProjet
+    person = func.coalesce(func.cast(P.user_id, db.String), func.lower(P.nom) + "|" + P.employeur_code)
+    return dict(db.session.execute(
+        select(Dossier.departement_code, func.count(func.distinct(person)))
+        .select_from(P).join(Dossier, Dossier.id == P.dossier_id)
+        .outerjoin(dates, dates.c.dossier_id == Dossier.id)
+        .where(scope(level, user), when.en_programme, P.date_debut <= au,
+               or_(P.date_fin.is_(None), P.date_fin >= au))
+        .group_by(Dossier.departement_code)
+    ).all())
 
 
 def _name_regions(regions: dict[str, Ligne]) -> list[Ligne]:

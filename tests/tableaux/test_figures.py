@@ -133,3 +133,18 @@ def test_the_statements_do_not_grow_with_the_dossiers(prog, anct, count_queries)
         result = figures("national", None, date(2023, 1, 31), anct)
     assert result.total.conventions_adhesion >= 17
     assert many.count == few.count <= 12
+
+
+def test_a_chef_de_projet_of_two_dossiers_is_one_person_in_post(prog, anct):
+    from app.core.db import db
+    from app.projet.territoire_models import PosteChefDeProjet
+
+    shared = dict(nom="Lou Bernard", employeur_code=prog.d3.epci_siren, date_debut=date(2021, 5, 1),
+                  cout_annuel=Decimal("30000"))
+    db.session.add_all([PosteChefDeProjet(dossier_id=prog.d3.id, **shared),
+                        PosteChefDeProjet(dossier_id=prog.d4.id, **{**shared, "nom": "LOU BERNARD"})])
+    db.session.flush()
+    f = at(prog, anct, date(2021, 7, 1))
+    assert f.total.postes == 2  # Camille Martin, and Lou Bernard once for two dossiers
+    b = {line.code: line for line in f.par_departement}[prog.dep_b.code]
+    assert b.postes == 1 and b.communes_chef == 2  # both dossiers' communes are covered
