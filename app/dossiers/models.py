@@ -42,10 +42,12 @@ def statut_of(etat: DossierEtat, echeance_cadre: date | None, cadre_signee_le: d
 
 
 class DossierCommune(db.Model):
-    """A commune belongs to at most one PVD dossier."""
+    """A commune's place in a dossier. The PVD import gives a commune at most one dossier (it
+    refuses a second); the table allows one per programme on the same territories, as the
+    demo's larger programme has (`flask demo seed --scale`)."""
 
     commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee"), primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True, index=True)
 
     commune: Mapped[Commune] = relationship(lazy="joined")
     dossier: Mapped["Dossier"] = relationship(back_populates="liens_communes")
