@@ -68,11 +68,11 @@ def build(env: dict, server: str, database: str) -> None:
     count = subprocess.run([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", port, "-U", "postgres", "-d", database,
                             "-tAc", "SELECT count(*) FROM dossier WHERE reference NOT LIKE '%~%'"],
                            capture_output=True, text=True).stdout.strip()
+    commands = [["db", "upgrade"], ["referentiel", "import"], ["demo", "seed", "--scale", env["BENCH_SCALE"]]]
     if count and count != "0":
-        print(f"Base {database} déjà construite, réutilisée.")
-        return
-    scale = env["BENCH_SCALE"]
-    for command in (["db", "upgrade"], ["referentiel", "import"], ["demo", "seed", "--scale", scale]):
+        print(f"Base {database} déjà construite, réutilisée (mise à jour de son schéma seulement).")
+        commands = commands[:1]
+    for command in commands:
         started = time.perf_counter()
         subprocess.run([str(BIN / "flask"), "--app", "wsgi", *command], env=env, check=True, cwd=ROOT)
         print(f"flask {' '.join(command)} : {time.perf_counter() - started:.0f} s")
