@@ -14,7 +14,7 @@ from app.core.errors import DomainError
 from app.core.formatting import today_in_paris
 from app.avenants.models import Avenant
 from app.comite.models import ReunionComite
-from app.demo import checks, services
+from app.demo import checks, echelle, services
 from app.demo.comite import seed_comites
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.projet import seed_projets
@@ -31,9 +31,11 @@ PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv
 
 @demo_cli.command("seed")
 @click.option("--sans-historique", is_flag=True, help="Ne pas faire vivre les dossiers (comptes seulement).")
-def seed(sans_historique):
+@click.option("--scale", type=click.IntRange(1, 50), default=1, show_default=True,
+              help="Un programme N fois plus grand : les dossiers faits vivre, copiés N - 1 fois (tests de charge).")
+def seed(sans_historique, scale):
     """Crée les comptes de démonstration et fait vivre les dossiers PVD (DEMO_MODE=1)."""
-    started = time.perf_counter()
+    started = phase = time.perf_counter()
     try:
         if not current_app.config["DEMO_MODE"]:
             raise DomainError("Le mode démonstration n'est pas activé : définissez DEMO_MODE=1.")
@@ -72,6 +74,7 @@ def seed(sans_historique):
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
+        phase = _phase("Dossiers faits vivre", phase)
 
     # The walk gave FA-01 to each dossier that deposited a cadre (app/demo/projet.prepare_cadre);
     # the projets are seeded when no other fiche exists yet.
@@ -80,6 +83,12 @@ def seed(sans_historique):
         made = {**seed_projets(today_in_paris()), **seed_territoire()}
         db.session.commit()
         click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        phase = _phase("Projets de territoire", phase)
+
+    if not sans_historique and scale > 1 and not echelle.clones_exist():
+        click.echo(f"Programme {scale} fois plus grand : chaque dossier copié {scale - 1} fois…")
+        echelle.clone_programme(scale, progress=click.echo)
+        phase = _phase("Copies", phase)
 
     if not sans_historique and not db.session.scalar(select(func.count(ReunionComite.id))):
         click.echo("Comités de projet (séances passées, procès-verbaux, avis)…")
@@ -120,6 +129,12 @@ def _summary() -> list[str]:
         if not figure.ok:
             problems.append(f"{figure.label} : {figure.value}")
     return problems
+
+
+def _phase(label: str, since: float) -> float:
+    now = time.perf_counter()
+    click.echo(f"{label} en {now - since:.1f} s.")
+    return now
 
 
 def _user(email):

@@ -1,7 +1,7 @@
 """The dossier of a convention group and the scope query that says who sees it."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, case, exists, false, or_, select, true
+from sqlalchemy import ForeignKey, Index, String, case, exists, false, or_, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import Role
@@ -42,10 +42,12 @@ def statut_of(etat: DossierEtat, echeance_cadre: date | None, cadre_signee_le: d
 
 
 class DossierCommune(db.Model):
-    """A commune belongs to at most one PVD dossier."""
+    """A commune's place in a dossier. The PVD import gives a commune at most one dossier (it
+    refuses a second); the table allows one per programme on the same territories, as the
+    demo's larger programme has (`flask demo seed --scale`)."""
 
     commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee"), primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), primary_key=True, index=True)
 
     commune: Mapped[Commune] = relationship(lazy="joined")
     dossier: Mapped["Dossier"] = relationship(back_populates="liens_communes")
@@ -84,6 +86,9 @@ class Dossier(db.Model):
     avenants = relationship("Avenant", back_populates="dossier", order_by="Avenant.numero")
 
     __mapper_args__ = {"version_id_col": version}
+    # The home list's order (app/dossiers/queries.search_dossiers): a page deep in the national
+    # list is read along this index instead of sorting every dossier first.
+    __table_args__ = (Index("ix_dossier_liste", "departement_code", "nom", "id"),)
 
     @property
     def communes(self) -> list[Commune]:

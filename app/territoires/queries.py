@@ -32,6 +32,7 @@ def former_communes(insee: str) -> list[CodeHistorique]:
 def dossier_of_commune(insee: str) -> Dossier | None:
     return db.session.scalar(
         select(Dossier).join(DossierCommune).where(DossierCommune.commune_insee == insee)
+        .order_by(Dossier.id).limit(1)
     )
 
 
