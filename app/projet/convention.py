@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.db import db
 from app.projet import financeurs
-from app.projet.models import FicheAction, Indicateur, LigneFinancement
+from app.projet.models import ZERO, FicheAction, Indicateur, LigneFinancement, euros
 from app.projet.queries import axes_of
 from app.workflows.states import FicheEtat, FinancementStatut
 
@@ -59,14 +59,14 @@ def snapshot(dossier) -> dict:
         "code": f.code, "titre": f.titre, "axe": f.axe.titre if f.axe else None, "etat": f.etat.label,
         "maitre_ouvrage": f.maitre_ouvrage(names), "debut": _day(f.date_debut), "fin": _day(f.date_fin),
         "cout_ht": _amount(f.cout_ht), "cout_ttc": _amount(f.cout_ttc),
-        "financement": _amount(_money(per_fiche.get(f.id))),
+        "financement": _amount(euros(per_fiche.get(f.id))),
     } for f in fiches]
     cells: dict[str, dict[int, Decimal]] = {}
     for source, year, total in db.session.execute(
             select(LigneFinancement.source, LigneFinancement.annee, func.sum(LigneFinancement.montant))
             .join(FicheAction, FicheAction.id == LigneFinancement.fiche_id).where(*kept)
             .group_by(LigneFinancement.source, LigneFinancement.annee)):
-        cells.setdefault(source, {})[year] = _money(total)
+        cells.setdefault(source, {})[year] = euros(total)
     years = sorted({year for by_year in cells.values() for year in by_year})
     sources = sorted(cells, key=lambda code: financeurs.ORDER.get(code, len(financeurs.ORDER)))
     return {
@@ -84,11 +84,7 @@ def snapshot(dossier) -> dict:
     }
 
 
-ZERO = Decimal("0.00")
 
-
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(ZERO)
 
 
 AMOUNTS = frozenset({"valeur_initiale", "cible", "cout_ht", "cout_ttc", "financement", "total"})

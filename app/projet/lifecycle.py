@@ -10,7 +10,7 @@ from app.auth.roles import Role
 from app.core.db import db
 from app.projet import financeurs
 from app.projet.access import projet_ouvert
-from app.projet.models import FicheAction, LigneFinancement, Money
+from app.projet.models import FicheAction, LigneFinancement, Money, euros
 from app.workflows import runner
 from app.workflows.fiche import EVENTS, IRREVERSIBLE, FicheFacts, FicheWorkflow
 from app.workflows.financement import (
@@ -19,7 +19,6 @@ from app.workflows.financement import (
 )
 from app.workflows.states import FinancementStatut as S
 
-ZERO = Decimal("0.00")
 
 
 def covered_amount():
@@ -35,7 +34,7 @@ def couverture(fiche: FicheAction) -> Decimal:
     total = db.session.scalar(
         select(func.coalesce(func.sum(covered_amount()), 0)).where(LigneFinancement.fiche_id == fiche.id)
     )
-    return Decimal(total or 0).quantize(ZERO)
+    return euros(total)
 
 
 def manquants(fiche: FicheAction) -> tuple[str, ...]:

@@ -8,10 +8,9 @@ from sqlalchemy import func, select
 
 from app.core.db import db
 from app.projet import financeurs
-from app.projet.models import FicheAction, LigneFinancement
+from app.projet.models import ZERO, FicheAction, LigneFinancement, euros
 from app.workflows.states import FinancementStatut
 
-ZERO = Decimal("0.00")
 
 
 @dataclass
@@ -42,9 +41,6 @@ class Maquette:
         return ", ".join(s.label.lower() for s in self.statuts)
 
 
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(ZERO)
-
 
 def maquette(dossier, annee: int | None = None, statuts=()) -> Maquette:
     statuts = tuple(FinancementStatut(s) for s in statuts)
@@ -66,10 +62,10 @@ def maquette(dossier, annee: int | None = None, statuts=()) -> Maquette:
 
     cells: dict[int, dict] = {}
     for fiche_id, source, amount in grouped(LigneFinancement.fiche_id, LigneFinancement.source):
-        cells.setdefault(fiche_id, {})[source] = _money(amount)
-    row_totals = {fiche_id: _money(amount) for fiche_id, amount in grouped(LigneFinancement.fiche_id)}
-    out.column_totals = {source: _money(amount) for source, amount in grouped(LigneFinancement.source)}
-    out.total = _money(db.session.scalar(
+        cells.setdefault(fiche_id, {})[source] = euros(amount)
+    row_totals = {fiche_id: euros(amount) for fiche_id, amount in grouped(LigneFinancement.fiche_id)}
+    out.column_totals = {source: euros(amount) for source, amount in grouped(LigneFinancement.source)}
+    out.total = euros(db.session.scalar(
         select(func.sum(LigneFinancement.montant))
         .join(FicheAction, FicheAction.id == LigneFinancement.fiche_id).where(*where)))
     out.sources = [s for s in financeurs.SOURCES if s.code in out.column_totals]

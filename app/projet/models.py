@@ -18,9 +18,15 @@ from app.projet.access import projet_ouvert, writes
 from app.workflows.states import FicheEtat, FinancementStatut
 
 __all__ = ["AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "IndicateurType",
-           "LigneFinancement", "MesureIndicateur", "NoteAvancement", "Money"]
+           "LigneFinancement", "MesureIndicateur", "NoteAvancement", "Money", "ZERO", "euros"]
 
 Money = Numeric(14, 2)  # euros, exact; never a float
+ZERO = Decimal("0.00")
+
+
+def euros(value) -> Decimal:
+    """A SUM of Money columns as exact euros (NULL, an empty sum, is 0; SQLite may give an int)."""
+    return Decimal(value or 0).quantize(ZERO)
 Quantity = Numeric(18, 4)  # an indicator's values: counts, m², percentages…
 
 

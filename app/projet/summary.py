@@ -10,10 +10,9 @@ from app.core.db import db
 from app.core.formatting import today_in_paris
 from app.projet.access import can_edit_projet
 from app.projet.lifecycle import covered_amount
-from app.projet.models import FicheAction, Indicateur, LigneFinancement, MesureIndicateur
+from app.projet.models import ZERO, FicheAction, Indicateur, LigneFinancement, MesureIndicateur, euros
 from app.workflows.states import FICHE_CLOSED, FicheEtat, FinancementStatut as S
 
-ZERO = Decimal("0.00")
 DUE_SHOWN = 10
 
 
@@ -42,9 +41,6 @@ class Summary:
         return self.fiches_en_retard_total + self.sans_mesure_total
 
 
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(ZERO)
-
 
 def latest_value():
     """SQL: the last measured value of an indicator (by date, then entry)."""
@@ -71,7 +67,7 @@ def summary(dossier, user=None, today: date | None = None) -> Summary:
     out.fiches_par_etat = [(etat, counts[etat]) for etat in FicheEtat if counts.get(etat)]
     out.fiches = sum(counts.values())
     live = FicheAction.etat.not_in([FicheEtat.REFUSEE, FicheEtat.ABANDONNEE])
-    out.cout_ht = _money(db.session.scalar(
+    out.cout_ht = euros(db.session.scalar(
         select(func.sum(FicheAction.cout_ht)).where(FicheAction.dossier_id == dossier.id, live)))
     money = db.session.execute(
         select(func.sum(case((LigneFinancement.statut != S.REFUSE, LigneFinancement.montant))),
@@ -81,7 +77,7 @@ def summary(dossier, user=None, today: date | None = None) -> Summary:
         .join(FicheAction, FicheAction.id == LigneFinancement.fiche_id)
         .where(FicheAction.dossier_id == dossier.id, live)
     ).one()
-    out.prevu, out.accorde, out.verse, out.couvert = (_money(v) for v in money)
+    out.prevu, out.accorde, out.verse, out.couvert = (euros(v) for v in money)
     indicators = db.session.execute(
         select(func.count(), func.count(Indicateur.cible),
                func.sum(case((and_(Indicateur.cible.is_not(None), target_reached()), 1), else_=0)))
