@@ -8,7 +8,7 @@ directly, as data taken over: no history row, no person.
 import random
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.conventions.contenu import catalogue, du_departement
 from app.conventions.models import (
@@ -60,19 +60,19 @@ def fill_content(dossier: Dossier, kind: str, day: date) -> None:
     if exists:
         return
     departement = dossier.departement
-    rows = [Signataire(partie=COMMUNE, code=c.insee, nom=_person(f"maire-{c.insee}"), qualite="Maire")
+    rows = [dict(partie=COMMUNE, code=c.insee, nom=_person(f"maire-{c.insee}"), qualite="Maire")
             for c in dossier.communes]
     if dossier.epci_siren:
-        rows.append(Signataire(partie=EPCI, code=dossier.epci_siren, nom=_person(f"epci-{dossier.epci_siren}"),
-                               qualite="Président"))
-    rows.append(Signataire(partie=ETAT, code=ETAT_CODE, nom=_person(f"prefet-{departement.code}"),
-                           qualite=f"Préfet {du_departement(departement.code, departement.nom)}"))
+        rows.append(dict(partie=EPCI, code=dossier.epci_siren, nom=_person(f"epci-{dossier.epci_siren}"),
+                         qualite="Président"))
+    rows.append(dict(partie=ETAT, code=ETAT_CODE, nom=_person(f"prefet-{departement.code}"),
+                     qualite=f"Préfet {du_departement(departement.code, departement.nom)}"))
     partners = catalogue(dossier)
     chosen = rng.sample(partners, rng.randint(0, 2) if kind == "adhesion" else rng.randint(2, 4))
-    rows += [Signataire(partie=PARTENAIRE, code=p.code, nom=_person(f"{p.code}-{departement.code}"),
-                        qualite=QUALITES[p.code]) for p in chosen]
-    contenu = ConventionContenu(dossier_id=dossier.id, kind=kind, signataires=rows,
-                                updated_at=datetime.combine(day, time(9)))
+    rows += [dict(partie=PARTENAIRE, code=p.code, nom=_person(f"{p.code}-{departement.code}"),
+                  qualite=QUALITES[p.code]) for p in chosen]
+    contenu = ConventionContenu(dossier_id=dossier.id, kind=kind, updated_at=datetime.combine(day, time(9)))
+    secteurs = []
     if kind == "cadre":
         noms = ", ".join(c.nom for c in dossier.communes)
         contenu.synthese_diagnostic = (
@@ -83,6 +83,12 @@ def fill_content(dossier: Dossier, kind: str, day: date) -> None:
                              "sur son patrimoine et en reliant mieux le centre à ses quartiers.\n"
                              "Les axes stratégiques du projet de territoire déclinent cette ambition.")
         contenu.perimetre_ort = "Les centres-villes et centres-bourgs des communes bénéficiaires, délimités sur les plans annexés."
-        contenu.secteurs = [SecteurIntervention(commune_insee=c.insee, description=f"Centre ancien de {c.nom} et ses abords")
-                            for c in dossier.communes]
+        secteurs = [dict(commune_insee=c.insee, description=f"Centre ancien de {c.nom} et ses abords")
+                    for c in dossier.communes]
     db.session.add(contenu)
+    db.session.flush()
+    # the rows under it in one INSERT each (the ORM would send one per row on SQLite)
+    db.session.execute(insert(Signataire.__table__), [dict(row, contenu_id=contenu.id) for row in rows])
+    if secteurs:
+        db.session.execute(insert(SecteurIntervention.__table__), [dict(row, contenu_id=contenu.id) for row in secteurs])
+    db.session.expire(contenu, ["signataires", "secteurs"])
