@@ -80,7 +80,7 @@ def _cofinance(rng, posts) -> None:
                 if amount > 0:
                     rows.append({"poste_id": poste_id, "annee": annee, "financeur": financeur, "montant": amount})
     if rows:
-        db.session.execute(insert(PosteCofinancement), rows)
+        db.session.execute(insert(PosteCofinancement.__table__), rows)
 
 
 def seed_opah(rng: random.Random) -> int:
@@ -100,7 +100,7 @@ def seed_opah(rng: random.Random) -> int:
         else:
             inserts.append({"dossier_id": dossier_id, "commune_insee": insee, **values})
     if inserts:
-        db.session.execute(insert(CommuneRevitalisation), inserts)
+        db.session.execute(insert(CommuneRevitalisation.__table__), inserts)
     if updates:
         db.session.execute(update(CommuneRevitalisation), updates)
     return len(picked)
