@@ -90,6 +90,8 @@ class Defaults:
     S3_SSE_KMS_KEY_ID = None
     # "json": one JSON object per log line, with the request id (app/core/logs.py); else text.
     LOG_FORMAT = "text"
+    # Processes that walk the demo's dossiers side by side (`flask demo seed`): None, one per core.
+    DEMO_WORKERS = None
     # Archive the generated convention PDF at each submission (off in most tests: it is slow).
     ARCHIVE_CONVENTIONS = True
     # Convention PDFs a user may have rendered (not served from the cache) in the window.

@@ -14,9 +14,8 @@ from app.core.errors import DomainError
 from app.core.formatting import today_in_paris
 from app.avenants.models import Avenant
 from app.comite.models import ReunionComite
-from app.demo import checks, echelle, services
+from app.demo import checks, echelle, parallele, services
 from app.demo.comite import seed_comites
-from app.demo.lifecycle import seed_lifecycle
 from app.demo.projet import seed_projets
 from app.demo.territoire import seed_territoire
 from app.dossiers.models import Dossier
@@ -33,7 +32,9 @@ PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv
 @click.option("--sans-historique", is_flag=True, help="Ne pas faire vivre les dossiers (comptes seulement).")
 @click.option("--scale", type=click.IntRange(1, 50), default=1, show_default=True,
               help="Un programme N fois plus grand : les dossiers faits vivre, copiés N - 1 fois (tests de charge).")
-def seed(sans_historique, scale):
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Processus qui font vivre les dossiers côte à côte (par défaut DEMO_WORKERS, sinon un par cœur).")
+def seed(sans_historique, scale, workers):
     """Crée les comptes de démonstration et fait vivre les dossiers PVD (DEMO_MODE=1)."""
     started = phase = time.perf_counter()
     try:
@@ -67,10 +68,11 @@ def seed(sans_historique, scale):
                 return {}
             return {"prefecture": prefecture, "porteur": porteurs.get(dossier.reference)}
 
-        used = seed_lifecycle(
+        used = parallele.walk_programme(
             today_in_paris(), actors_for,
             archive_for=lambda d: d.reference == jonzac,
-            progress=lambda n, total: click.echo(f"  {n}/{total} dossiers"),
+            workers=workers or current_app.config["DEMO_WORKERS"] or parallele.default_workers(),
+            progress=lambda n, total: click.echo(f"  {n}/{total} dossiers (ce processus)"),
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
