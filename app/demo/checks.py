@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.avenants.models import Avenant
+from app.comite.models import ReunionComite
 from app.core.db import db
 from app.core.formatting import today_in_paris
 from app.dossiers.models import Dossier, DossierCommune
@@ -87,6 +88,13 @@ def dashboard() -> list[Chiffre]:
         value = figures.opah_total if name == "opah_total" else getattr(figures.total, name)
         result.append(Chiffre(f"tableau de bord national\u00a0: {label}", value, low, high))
     return result
+
+
+def comites() -> tuple[int, int]:
+    """(dossiers at mise en œuvre that held a comité de projet, dossiers at mise en œuvre)."""
+    at_work = select(Dossier.id).where(Dossier.etat == DossierEtat.MISE_EN_OEUVRE)
+    held = select(func.count(func.distinct(ReunionComite.dossier_id))).where(ReunionComite.dossier_id.in_(at_work))
+    return db.session.scalar(held), db.session.scalar(select(func.count()).select_from(at_work.subquery()))
 
 
 def missing_states() -> list[str]:
