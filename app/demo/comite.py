@@ -64,7 +64,8 @@ def seed_comites(today: date, ids: list[int], partner=None, *, commit: bool = Fa
     per dossier (beside a running server, each comité appears whole)."""
     region = _region_of(partner)
     seances = avis = 0
-    for n, dossier in enumerate(db.session.scalars(select(Dossier).where(Dossier.id.in_(ids)).order_by(Dossier.id)), 1):
+    dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids)).order_by(Dossier.id)).all()
+    for n, dossier in enumerate(dossiers, 1):
         fiches = db.session.scalars(
             select(FicheAction).where(FicheAction.dossier_id == dossier.id, FicheAction.etat.in_(DECISIONS))
             .order_by(FicheAction.numero).limit(PER_SEANCE)).all()
