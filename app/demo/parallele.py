@@ -3,7 +3,8 @@
 The walk spends its time in Python (the ORM, the machines), not in the database, so a second
 core halves it. Each dossier draws from a generator of its own (app/demo/lifecycle.py): it
 lives the same life whichever process walks it. The dossiers someone acts on in the demo, or
-whose conventions are archived, are walked here; the others are dealt out to the parts.
+whose conventions are archived, are walked here; the others are dealt out to the parts, each
+walked by `python -m app.demo.partie` (a new process: it shares no connection with this one).
 
 On PostgreSQL the parts write to the same database at once (each dossier's rows are its own).
 SQLite has one writer at a time, and a walk holds its transaction for a whole batch: each
@@ -12,13 +13,17 @@ new rows come after this process's own, so their ids and the foreign keys that n
 by the same offset, in SQL; the history of each merged dossier is sealed again, the ids its
 rows name having moved (as `flask demo seed --scale` does for its clones).
 """
-import multiprocessing
+import json
 import os
+import pickle
 import sqlite3
+import subprocess
+import sys
 import tempfile
 from collections import Counter
 from contextlib import closing
 from datetime import date
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -57,14 +62,20 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
         urls = [_copy(os.path.join(folder, f"partie-{n}.sqlite3")) if sqlite else db.engine.url.render_as_string(False)
                 for n in range(len(parts))]
         before = _max_ids() if sqlite else {}
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-        with context.Pool(len(parts)) as pool:
-            pending = [pool.apply_async(_walk_part, (_settings(url), part, today, seed)) for url, part in zip(urls, parts)]
+        jobs = [Path(folder) / f"partie-{n}.pickle" for n in range(len(parts))]
+        for job, url, part in zip(jobs, urls, parts):
+            job.write_bytes(pickle.dumps({"settings": _settings(url), "ids": part, "today": today, "seed": seed}))
+        processes = [subprocess.Popen([sys.executable, "-m", "app.demo.partie", str(job)]) for job in jobs]
+        try:
             used = seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress,
-                                  ids=here + (others[0::workers]))
-            for result in pending:
-                used.update(result.get())
-        for url, part in zip(urls, parts):
+                                  ids=here + others[0::workers])
+        finally:
+            codes = [process.wait() for process in processes]
+        if any(codes):
+            raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes}) : relancez "
+                               "flask demo seed, qui reprend les dossiers qui n'ont pas pris vie.")
+        for job, url, part in zip(jobs, urls, parts):
+            used.update(json.loads(job.with_suffix(".json").read_text()))
             if sqlite:
                 merge(url.removeprefix("sqlite:///"), part, before)
     return used
@@ -75,23 +86,6 @@ def _settings(url: str) -> dict:
     settings = {key: value for key, value in current_app.config.items() if key.isupper()}
     settings.update(SQLALCHEMY_DATABASE_URI=url, DATABASE_URL=url)
     return settings
-
-
-def _walk_part(settings: dict, ids: list[int], today: date, seed: int) -> Counter:
-    """In a process of its own: the part `ids` walked, committed."""
-    from app import create_app  # the application factory: a new application in this process
-
-    if multiprocessing.get_start_method(allow_none=True) != "spawn":
-        try:  # forked: the parent's connections are the parent's, neither used nor closed here
-            db.engine.dispose(close=False)
-        except RuntimeError:
-            pass
-    app = create_app(settings)
-    with app.app_context():
-        used = seed_lifecycle(today, lambda d: {}, lambda d: False, seed=seed, ids=ids)
-        db.session.commit()
-        db.engine.dispose()
-    return used
 
 
 def _copy(path: str) -> str:
