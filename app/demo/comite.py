@@ -41,11 +41,11 @@ PER_SEANCE = 8
 
 
 # A partner's avis on a fiche where it finances: what it decided on its own lines says it.
-AVIS_LIGNES = {S.ACCORDE: (AvisSens.FAVORABLE, "Opération cohérente avec le projet de territoire ; nos crédits sont accordés."),
-               S.VERSE: (AvisSens.FAVORABLE, "Opération cohérente avec le projet de territoire ; nos crédits sont accordés."),
+AVIS_LIGNES = {S.ACCORDE: (AvisSens.FAVORABLE, "Opération cohérente avec le projet de territoire\u00a0; nos crédits sont accordés."),
+               S.VERSE: (AvisSens.FAVORABLE, "Opération cohérente avec le projet de territoire\u00a0; nos crédits sont accordés."),
                S.REFUSE: (AvisSens.DEFAVORABLE, "L'opération ne relève pas de nos dispositifs."),
-               S.SOLLICITE: (AvisSens.RESERVE, "Favorable sur le principe ; notre financement reste à instruire."),
-               S.PREVU: (AvisSens.RESERVE, "Favorable sur le principe ; notre financement reste à instruire.")}
+               S.SOLLICITE: (AvisSens.RESERVE, "Favorable sur le principe\u00a0; notre financement reste à instruire."),
+               S.PREVU: (AvisSens.RESERVE, "Favorable sur le principe\u00a0; notre financement reste à instruire.")}
 
 
 def to_hold(departement: str | None = None) -> list[int]:

@@ -72,7 +72,7 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
         finally:
             codes = [process.wait() for process in processes]
         if any(codes):
-            raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes}) : relancez "
+            raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes})\u00a0: relancez "
                                "flask demo seed, qui reprend les dossiers qui n'ont pas pris vie.")
         for job, url, part in zip(jobs, urls, parts):
             used.update(json.loads(job.with_suffix(".json").read_text()))
@@ -122,7 +122,7 @@ def merge(path: str, ids: list[int], before: dict[str, int]) -> None:
     connection = db.engine.raw_connection()
     try:
         sqlite_connection = connection.driver_connection
-        sqlite_connection.execute("ATTACH DATABASE ? AS part", (path,))
+        sqlite_connection.execute("ATTACH DATABASE :path AS part", {"path": path})
         try:
             sqlite_connection.execute("BEGIN IMMEDIATE")
             _check_untouched(sqlite_connection)
@@ -205,11 +205,11 @@ def _history(connection, ids: list[int], moved) -> None:
 
     chains = []
     binds = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
-    sql = f'INSERT INTO main.history_entry ({", ".join(columns)}) VALUES ({", ".join("?" for _ in columns)})'
-    connection.executemany(sql, ([binds[n](row[n]) if binds[n] else row[n] for n in columns]
+    sql = f'INSERT INTO main.history_entry ({", ".join(columns)}) VALUES ({", ".join(":" + n for n in columns)})'
+    connection.executemany(sql, ({n: binds[n](row[n]) if binds[n] else row[n] for n in columns}
                                  for row in echelle.reseal(rows, changes, chains)))
-    connection.executemany("INSERT INTO main.history_chain (dossier_id, head, length) VALUES (?, ?, ?)",
-                           [(c["dossier_id"], c["head"], c["length"]) for c in chains])
+    connection.executemany("INSERT INTO main.history_chain (dossier_id, head, length) "
+                           "VALUES (:dossier_id, :head, :length)", chains)
 
 
 def _list(ids: list[int]) -> str:
