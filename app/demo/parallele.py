@@ -52,8 +52,11 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
     dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all() if workers > 1 else []
     here = sorted(d.id for d in dossiers if actors_for(d) or archive_for(d))
     others = sorted(set(ids) - set(here))
-    parts = [others[k::workers] for k in range(workers)] if workers > 1 else [others]
-    parts = [part for part in parts[1:] if part]
+    # each process walks as many dossiers, those kept here counted in this one's share
+    share = -(-len(ids) // workers) if workers > 1 else len(ids)
+    mine = others[:max(share - len(here), 0)]
+    rest = others[len(mine):]
+    parts = [part for part in (rest[k::workers - 1] for k in range(workers - 1)) if part] if workers > 1 else []
     if not parts:
         return seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress, ids=ids)
     db.session.commit()
@@ -68,7 +71,7 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
         processes = [subprocess.Popen([sys.executable, "-m", "app.demo.partie", str(job)]) for job in jobs]
         try:
             used = seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress,
-                                  ids=here + others[0::workers])
+                                  ids=here + mine)
         finally:
             codes = [process.wait() for process in processes]
         if any(codes):
