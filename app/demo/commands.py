@@ -1,4 +1,5 @@
 """`flask demo seed`: the demo data (demo mode only), idempotent and quick when already there."""
+import resource
 import time
 from pathlib import Path
 
@@ -76,6 +77,7 @@ def seed(ctx, sans_historique, scale, workers, base):
                 return {}
             return {"prefecture": prefecture, "porteur": porteurs.get(dossier.reference)}
 
+        cpu, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
         used = parallele.walk_programme(
             today_in_paris(), actors_for,
             archive_for=lambda d: d.reference == jonzac,
@@ -84,6 +86,10 @@ def seed(ctx, sans_historique, scale, workers, base):
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
+        # the processor time of each side: on a loaded machine, what the walk would take alone
+        others = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children
+        click.echo(f"  temps de processeur : {time.process_time() - cpu:.1f} s ici"
+                   + (f", {others:.1f} s dans les autres processus" if others else ""))
         phase = _phase("Dossiers faits vivre", phase)
 
     # The walk gave FA-01 to each dossier that deposited a cadre (app/demo/projet.prepare_cadre);
