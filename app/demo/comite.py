@@ -20,7 +20,11 @@ from app.auth.models import RoleGrant
 from app.auth.roles import Role
 from app.comite import members, seance
 from app.comite.access import partner_organisation
-from app.comite.models import AvisPartenaire, AvisSens, Decision, PointOrdreDuJour, Presence, PresenceStatut, ReunionComite
+from app.comite.models import (
+    AvisPartenaire, AvisSens, Decision, InviteComite, PointOrdreDuJour, Presence, PresenceStatut, ReunionComite,
+)
+from app.conventions.contenu import du_departement
+from app.conventions.models import COMMUNE, ETAT, PARTENAIRE, ConventionContenu
 from app.comite.services import record_history, to_utc
 from app.core.db import db
 from app.core.formatting import date_fr
@@ -28,6 +32,7 @@ from app.dossiers.models import Dossier
 from app.projet import financeurs
 from app.projet.access import PROJET_STATES
 from app.projet.models import FicheAction, LigneFinancement
+from app.referentiel.text import search_key
 from app.workflows.states import FicheEtat as F, FinancementStatut as S, ReunionEtat
 
 DECISIONS = {F.VALIDEE: Decision.VALIDEE, F.ENGAGEE: Decision.VALIDEE, F.REALISEE: Decision.VALIDEE,
@@ -98,6 +103,30 @@ def _day(dossier, today: date) -> date:
     return day - timedelta(days=max(day.weekday() - 3, 0))  # a Thursday at the latest
 
 
+def _invite_signataires(dossier) -> None:
+    """The élus and the préfet who sign the dossier's convention (the cadre's, else the
+    adhésion's), invited to its comité with the address of their institution."""
+    contenus = {c.kind: c for c in db.session.scalars(select(ConventionContenu).where(
+        ConventionContenu.dossier_id == dossier.id, ConventionContenu.kind.in_(("cadre", "adhesion"))))}
+    contenu = contenus.get("cadre") or contenus.get("adhesion")
+    if contenu is None:
+        return
+    names = dossier.collectivite_names()
+    for signataire in contenu.signataires:
+        if signataire.partie == PARTENAIRE or not signataire.nom:
+            continue
+        if signataire.partie == ETAT:
+            organisation = f"Préfecture {du_departement(dossier.departement.code, dossier.departement.nom)}"
+        elif signataire.partie == COMMUNE:
+            organisation = f"Commune de {names.get(signataire.code, signataire.code)}"
+        else:
+            organisation = names.get(signataire.code, signataire.code)
+        address = f"{search_key(signataire.nom).replace(' ', '.')}@{search_key(organisation).replace(' ', '-')}.example"
+        db.session.add(InviteComite(dossier_id=dossier.id, nom=signataire.nom, email=address,
+                                    organisation=f"{organisation} ({signataire.qualite})"))
+    db.session.flush()
+
+
 def _avis(point, partner_lines: dict) -> tuple[AvisSens, str]:
     statut = partner_lines.get(point.fiche_id)
     return AVIS_LIGNES[statut] if statut is not None else AVIS[point.decision]
@@ -116,6 +145,9 @@ def _seance(dossier, fiches, day: date, partner) -> int:
         fiche.decidee_le = fiche.decidee_le or day
     reunion.points.append(PointOrdreDuJour(ordre=len(fiches) + 1, titre="Point d'étape du plan d'action"))
     people = members.comite(dossier)
+    if len(people) < 2:  # nobody of the dossier has an account: its signataires come as guests
+        _invite_signataires(dossier)
+        people = members.comite(dossier)
     reunion.presences = [
         Presence(user_id=p.user_id, invite_id=p.invite_id, nom=p.nom, qualite=p.qualite,
                  statut=PresenceStatut.EXCUSE if i == 1 and len(people) > 2 else PresenceStatut.PRESENT)

@@ -4,11 +4,13 @@ lines say), the fiches soumises left waiting for it; `flask demo comites` holds 
 from datetime import date, timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.auth.roles import Role
 from app.comite import partenaires
-from app.comite.models import AvisPartenaire, AvisSens, ReunionComite
+from app.comite.models import AvisPartenaire, AvisSens, InviteComite, ReunionComite
+from app.documents import services as documents
 from app.core.formatting import to_paris
 from app.core.db import db
 from app.demo.comite import DECISIONS, seed_comites, to_hold
@@ -110,3 +112,16 @@ def test_demo_comites_command_holds_the_rest_and_does_nothing_the_second_time(pr
     assert to_hold() == []
     again = runner.invoke(args=["demo", "comites"])
     assert "0 dossiers" in again.output and "séances de comité : 0" in again.output
+
+
+def test_without_accounts_the_signataires_are_invited_and_the_pv_names_them(programme):
+    dep, dossiers, partner = programme
+    seed_comites(TODAY, to_hold(dep.code), partner)
+    reunion = db.session.scalars(select(ReunionComite).order_by(ReunionComite.id)).first()
+    guests = db.session.scalars(select(InviteComite).where(InviteComite.dossier_id == reunion.dossier_id)).all()
+    assert len(guests) >= 3 and all(g.email.endswith(".example") for g in guests)
+    assert any("(Maire)" in g.organisation for g in guests) and any(g.organisation.startswith("Préfecture") for g in guests)
+    assert len(reunion.presences) == len(guests)
+    with documents.open_verified(reunion.pv_document.current) as stream:
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(stream).pages)
+    assert all(g.nom in text for g in guests) and "Présent" in text and "Excusé" in text
