@@ -1,7 +1,7 @@
 """The home list: the dossiers a user sees, searched and filtered, one page at a time."""
 from datetime import date
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
@@ -115,8 +115,7 @@ def scope_intro(user) -> str:
 
 
 def departements_for(user) -> list[Departement]:
-    """The départements the user's dossiers are in: the options of the filter."""
-    codes = Dossier.visible_to(user).with_only_columns(Dossier.departement_code).distinct()
-    return db.session.scalars(
-        select(Departement).where(Departement.code.in_(codes)).order_by(Departement.code)
-    ).all()
+    """The départements the user's dossiers are in: the options of the filter. Asked of each
+    département (a hundred probes of an index), not by reading every visible dossier."""
+    holds = exists().where(Dossier.departement_code == Departement.code, Dossier.scope_clause(user))
+    return db.session.scalars(select(Departement).where(holds).order_by(Departement.code)).all()

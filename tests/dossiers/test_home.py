@@ -168,3 +168,29 @@ def test_home_page_past_the_end_reads_no_more_than_a_page_in_range(client, login
     assert "page 6 sur 6" in html and "la liste compte 6\u00a0pages, voici la dernière" in html
     assert _page_ids(client, page=40) == [ordered[-1].id]
     assert past_the_end.count == in_range.count
+
+
+def _departement_options(client) -> list[str]:
+    html = client.get("/").get_data(as_text=True)
+    select = html.split('id="departement"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]+)"', select)
+
+
+def test_the_departement_filter_offers_the_departements_of_the_users_dossiers(client, login_as):
+    north, south = factories.region(), factories.region()
+    ours, neighbour, elsewhere, empty = (factories.departement(north), factories.departement(north),
+                                        factories.departement(south), factories.departement(north))
+    epci = factories.epci()
+    mine = factories.dossier([factories.commune(ours, epci)])
+    factories.dossier([factories.commune(neighbour)])
+    factories.dossier([factories.commune(elsewhere)])
+    assert empty.code  # a département of the region without a dossier: never offered
+    login_as(Role.PARTENAIRE, region_code=north.code, organisation="Banque des territoires")
+    assert _departement_options(client) == sorted([ours.code, neighbour.code])
+    login_as(Role.COMMUNE, commune_insee=mine.liens_communes[0].commune_insee)
+    assert _departement_options(client) == [ours.code]
+    login_as(Role.EPCI, epci_siren=epci.siren)
+    assert _departement_options(client) == [ours.code]
+    login_as(Role.ANCT)
+    assert set(_departement_options(client)) >= {ours.code, neighbour.code, elsewhere.code}
+    assert empty.code not in _departement_options(client)
