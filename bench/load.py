@@ -3,6 +3,7 @@ locust (bench/locustfile.py), headless. Prints p50 / p95 per page beside the tri
 
     .venv/bin/python bench/load.py --scale 10 --keep /tmp/jalons-load     # builds once, reuses
     .venv/bin/python bench/load.py --scale 1 --keep /tmp/jalons-load -u 50 -t 5m
+    .venv/bin/python bench/load.py --keep /tmp/jalons-load --serve-only   # the cluster alone, for bench/pages.py
 
 A PostgreSQL 15 cluster of its own in --keep (or a temporary folder), on a free port, one
 database per scale (jalons_x1, jalons_x10) built by the real commands (`flask db upgrade`,
@@ -14,6 +15,7 @@ import argparse
 import csv
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -109,6 +111,20 @@ def report(prefix: Path) -> int:
     return failures
 
 
+def serve(server: str, stop: list) -> int:
+    """Keep the cluster up until interrupted, then stop it (SIGTERM included: a job killed by
+    its id stops its server too)."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    print(f"Serveur PostgreSQL : {server}/jalons_x1 et {server}/jalons_x10 (Ctrl-C l'arrête).", flush=True)
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        subprocess.run(stop, stdout=subprocess.DEVNULL)
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=10)
@@ -118,10 +134,17 @@ def main() -> int:
     parser.add_argument("-t", "--time", default="5m")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--build-only", action="store_true", help="build the database, run nothing")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="start the cluster of --keep and wait (Ctrl-C or SIGTERM stops it): its "
+                             "databases for bench/pages.py, nothing built nor upgraded")
     args = parser.parse_args()
+    if args.serve_only and args.keep is None:
+        parser.error("--serve-only needs --keep (the folder of a cluster built before)")
     folder = args.keep or Path(tempfile.mkdtemp(prefix="jalons-load."))
     folder.mkdir(parents=True, exist_ok=True)
     server, stop = start_postgres(folder)
+    if args.serve_only:
+        return serve(server, stop)
     gunicorn = None
     try:
         env = {**os.environ, "JALONS_ENV": "development", "DEMO_MODE": "1", "BENCH_SCALE": str(args.scale),
