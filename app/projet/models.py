@@ -8,7 +8,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.db import db, value_enum
@@ -107,7 +107,7 @@ class FicheCompteur(db.Model):
 
 class FicheAction(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
     numero: Mapped[int]
     titre: Mapped[str] = mapped_column(String(300))
     axe_id: Mapped[int | None] = mapped_column(ForeignKey("axe_strategique.id"), index=True)
@@ -124,7 +124,7 @@ class FicheAction(db.Model):
     cout_ttc: Mapped[Decimal | None] = mapped_column(Money)
     commune_insee: Mapped[str | None] = mapped_column(ForeignKey("commune.insee"))
     secteur_ort: Mapped[str | None] = mapped_column(String(300))
-    etat: Mapped[FicheEtat] = mapped_column(value_enum(FicheEtat, 20), default=FicheEtat.BROUILLON, index=True)
+    etat: Mapped[FicheEtat] = mapped_column(value_enum(FicheEtat, 20), default=FicheEtat.BROUILLON)
     soumise_le: Mapped[date | None]
     decidee_le: Mapped[date | None]
     engagee_le: Mapped[date | None]
@@ -142,7 +142,15 @@ class FicheAction(db.Model):
     notes: Mapped[list["NoteAvancement"]] = relationship(
         back_populates="fiche", order_by="NoteAvancement.id.desc()")
 
-    __table_args__ = (UniqueConstraint("dossier_id", "numero"),)
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "numero"),
+        # A dossier's fiches in a state, from the index alone: the fiches of a scope (its
+        # dossiers) still open or soumises, for the partner's lists (app/comite/partenaires.py).
+        Index("ix_fiche_action_dossier_etat", "dossier_id", "etat", "id"),
+        # The fiches in a state in the order of their submission, with their dossier: the
+        # partner's fiches to give an avis on, read in their order from the index alone.
+        Index("ix_fiche_action_etat_soumission", "etat", "soumise_le", "id", "dossier_id"),
+    )
     __mapper_args__ = {"version_id_col": version}
 
     @property
@@ -183,7 +191,7 @@ class LigneFinancement(db.Model):
     annee: Mapped[int]
     montant: Mapped[Decimal] = mapped_column(Money)
     statut: Mapped[FinancementStatut] = mapped_column(
-        value_enum(FinancementStatut, 20), default=FinancementStatut.PREVU, index=True)
+        value_enum(FinancementStatut, 20), default=FinancementStatut.PREVU)
     sollicite_le: Mapped[date | None]
     decide_le: Mapped[date | None]
     verse_le: Mapped[date | None]
@@ -206,6 +214,14 @@ class LigneFinancement(db.Model):
     def can_edit(self, user, roles: frozenset | None = None) -> bool:
         """Amount, year and source change while the line is only planned."""
         return self.statut == FinancementStatut.PREVU and self.fiche.can_plan_financing(user, roles)
+
+
+# A financeur's lines in a status, in the order of the partner's list (sollicité before
+# accordé, the oldest request first), with their fiche: that list's pages are read from the
+# index alone (app/comite/partenaires.lines_waiting). The status leads, so that the list's two
+# statuses are two ranges read in order (an IN on a later column would need a sort).
+Index("ix_ligne_financement_attente", LigneFinancement.statut.desc(), LigneFinancement.source,
+      LigneFinancement.sollicite_le, LigneFinancement.id, LigneFinancement.fiche_id)
 
 
 class NoteAvancement(db.Model):
