@@ -81,30 +81,56 @@ def decide(line: LigneFinancement, user, event: str, *, effective_date: date | N
 
 
 # --- what waits for a partner ---------------------------------------------------------------
+# Each list in two steps (app/core/pagination.paginate with rows= and count_up_to=): the ids of
+# the list in its order, read along an index of that order (one probe of the fiche or the
+# dossier per row, to keep those of the scope), then the page's rows. A région at ten times the
+# programme has 18,740 open fiches: counting every row of such a list would cost that walk on
+# every page, so it is counted up to COUNTED_UP_TO, « plus de 100 » beyond.
+
+COUNTED_UP_TO = 100
+# The orders of the two lists, those of ix_fiche_action_etat_soumission and ix_ligne_financement_attente
+FICHES_ORDER = (FicheAction.soumise_le, FicheAction.id)
+LINES_ORDER = (LigneFinancement.statut.desc(), LigneFinancement.sollicite_le, LigneFinancement.id)
+CLOSED = (FicheEtat.REFUSEE, FicheEtat.REALISEE, FicheEtat.ABANDONNEE)
+
 
 def fiches_waiting(user):
-    """Fiches soumises in the partner's scope on which its organisation gave no avis yet."""
+    """The ids of the fiches soumises in the partner's scope on which its organisation gave no
+    avis yet, the oldest submission first: a page of them, then `listed_fiches`."""
     condition = scope(user)
     organisation = partner_organisation(user)
-    stmt = (select(FicheAction).join(FicheAction.dossier).options(contains_eager(FicheAction.dossier))
+    stmt = (select(FicheAction.id).join(FicheAction.dossier)
             .where(FicheAction.etat == FicheEtat.SOUMISE)
-            .order_by(FicheAction.soumise_le, FicheAction.id))
+            .order_by(*FICHES_ORDER))
     if condition is None or organisation is None:
         return stmt.where(False)
     given = exists().where(AvisPartenaire.fiche_id == FicheAction.id, AvisPartenaire.organisation == organisation)
     return stmt.where(condition, ~given)
 
 
+def listed_fiches(ids):
+    """The fiches whose id is in `ids` (a page of `fiches_waiting`), in its order, with their dossier."""
+    return (select(FicheAction).join(FicheAction.dossier).options(contains_eager(FicheAction.dossier))
+            .where(FicheAction.id.in_(ids)).order_by(*FICHES_ORDER))
+
+
 def lines_waiting(user):
-    """Lines of the partner's financeur waiting for its decision (sollicité) or its payment
-    (accordé), in its scope."""
+    """The ids of the lines of the partner's financeur waiting for its decision (sollicité) or
+    its payment (accordé), on fiches still open in its scope: the requests first, the oldest
+    first; a page of them, then `listed_lines`."""
     condition = scope(user)
     codes = financeur_codes(user)
-    stmt = (select(LigneFinancement).join(LigneFinancement.fiche).join(FicheAction.dossier)
-            .options(contains_eager(LigneFinancement.fiche).contains_eager(FicheAction.dossier))
-            .where(LigneFinancement.statut.in_((S.SOLLICITE, S.ACCORDE)),
-                   FicheAction.etat.notin_((FicheEtat.REFUSEE, FicheEtat.REALISEE, FicheEtat.ABANDONNEE)))
-            .order_by(LigneFinancement.statut.desc(), LigneFinancement.sollicite_le, LigneFinancement.id))
+    stmt = (select(LigneFinancement.id).join(LigneFinancement.fiche).join(FicheAction.dossier)
+            .where(LigneFinancement.statut.in_((S.SOLLICITE, S.ACCORDE)), FicheAction.etat.notin_(CLOSED))
+            .order_by(*LINES_ORDER))
     if condition is None or not codes:
         return stmt.where(False)
     return stmt.where(condition, LigneFinancement.source.in_(codes))
+
+
+def listed_lines(ids):
+    """The lines whose id is in `ids` (a page of `lines_waiting`), in its order, with their
+    fiche and its dossier."""
+    return (select(LigneFinancement).join(LigneFinancement.fiche).join(FicheAction.dossier)
+            .options(contains_eager(LigneFinancement.fiche).contains_eager(FicheAction.dossier))
+            .where(LigneFinancement.id.in_(ids)).order_by(*LINES_ORDER))

@@ -27,8 +27,11 @@ def home():
     liste = request.args.get("liste", "avis")
     if liste not in LISTS:
         abort(404)
-    stmt = partenaires.fiches_waiting(current_user) if liste == "avis" else partenaires.lines_waiting(current_user)
-    page = paginate(stmt)
+    if liste == "avis":
+        keys, rows = partenaires.fiches_waiting(current_user), partenaires.listed_fiches
+    else:
+        keys, rows = partenaires.lines_waiting(current_user), partenaires.listed_lines
+    page = paginate(keys, rows=rows, count_up_to=partenaires.COUNTED_UP_TO)
     return render_template("comite/partenaire.html", liste=liste, lists=LISTS, page=page,
                            organisation=partner_organisation(current_user),
                            codes=partenaires.financeur_codes(current_user))

@@ -8,6 +8,11 @@ and the user is told which page they got.
 The rows are counted first, so the page is known to exist before it is read: one count and one
 read, whatever `?page=` asks (reading first, as Flask-SQLAlchemy does, read and counted twice
 for a page past the end).
+
+A list whose exact count costs a walk of every row of a large scope (the partner's lists, every
+fiche of a région joined) is counted only up to a bound (`count_up_to`): beyond it the page says
+« plus de N » and its next pages are reached one by one; the page costs what its own rows cost,
+however large the list.
 """
 from math import ceil
 
@@ -39,13 +44,36 @@ def requested_page(raw: str | None) -> int | None:
 
 
 class Page(Pagination):
-    """Flask-SQLAlchemy's page (what the `pagination` macro reads), given its rows and total."""
+    """Flask-SQLAlchemy's page (what the `pagination` macro reads), given its rows and total.
+
+    When the list was counted up to a bound and goes on beyond it, `more_than_total` is true:
+    `total` is then that bound, `pages` the pages known to exist (one beyond the bound's), and
+    the page numbers end on an ellipsis instead of the last page."""
 
     def _query_items(self) -> list:
         return self._query_args["read"](self._query_offset, self.per_page)
 
     def _query_count(self) -> int:
         return self._query_args["total"]
+
+    @property
+    def more_than_total(self) -> bool:
+        return self._query_args.get("more", False)
+
+    @property
+    def pages(self) -> int:
+        if self.more_than_total:
+            return ceil((self.total + 1) / self.per_page)
+        return super().pages
+
+    def iter_pages(self, **edges):
+        if not self.more_than_total:
+            yield from super().iter_pages(**edges)
+            return
+        numbers = list(super().iter_pages(**{**edges, "right_edge": 0}))
+        yield from numbers
+        if numbers and numbers[-1] is not None:
+            yield None
 
 
 def count(stmt) -> int:
@@ -54,7 +82,7 @@ def count(stmt) -> int:
     return db.session.scalar(select(func.count()).select_from(rows))
 
 
-def paginate(stmt, per_page: int | None = None, *, rows=None) -> Page:
+def paginate(stmt, per_page: int | None = None, *, rows=None, count_up_to: int | None = None) -> Page:
     """The page of `stmt` the request asks for (`?page=`), kept within the list.
 
     `rows`: read the page in two steps, as a deferred join. `stmt` then selects only the key of
@@ -62,15 +90,31 @@ def paginate(stmt, per_page: int | None = None, *, rows=None) -> Page:
     touching the table); `rows(keys)` is the statement of the rows whose key is in `keys` (that
     page's keys, a subquery), in the same order. A deep page costs one walk of the index to its
     OFFSET, not a walk of every row before it; still one statement.
+
+    `count_up_to` (with `rows`): no count. One statement reads the list's keys, in its order, as
+    far as that bound or the end of the page asked, whichever is further, and one key beyond;
+    then `rows(keys)` reads the page's rows (`keys` a list). Fewer keys than that: the total is
+    exact, a page past the end shows the last page as usual. Otherwise the page says « plus de
+    N » (`Page.more_than_total`). Read along an index in the list's order, a page costs the keys
+    before it, not the whole list.
     """
+    if count_up_to is not None and rows is None:
+        raise TypeError("count_up_to reads the keys of the list: rows= reads their rows")
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page(request.args.get("page"))
     if page is None:
         flash("Ce numéro de page n'existe pas\u00a0: voici la première page.", "info")
         page = 1
-    total = count(stmt)
+    keys, more = None, False
+    if count_up_to is None:
+        total = count(stmt)
+    else:
+        reach = max(count_up_to, page * per_page)
+        keys = list(db.session.scalars(stmt.limit(reach + 1)))
+        more = len(keys) > reach
+        total = reach if more else len(keys)
     pages = ceil(total / per_page)
-    if page > max(pages, 1):
+    if not more and page > max(pages, 1):
         if pages == 1:
             flash("Cette page n'existe pas\u00a0: la liste tient sur une seule page.", "info")
         elif pages:
@@ -81,9 +125,13 @@ def paginate(stmt, per_page: int | None = None, *, rows=None) -> Page:
     def read(offset: int, limit: int) -> list:
         if not total:
             return []
-        window = stmt.limit(limit).offset(offset)
-        if rows is not None:
-            window = rows(window)
+        if keys is not None:
+            window = rows(keys[offset:offset + limit])
+        else:
+            window = stmt.limit(limit).offset(offset)
+            if rows is not None:
+                window = rows(window)
         return list(db.session.execute(window).unique().scalars())
 
-    return Page(page=page, per_page=per_page, max_per_page=None, error_out=False, read=read, total=total)
+    return Page(page=page, per_page=per_page, max_per_page=None, error_out=False, read=read, total=total,
+                more=more)
