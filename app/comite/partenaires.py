@@ -85,9 +85,9 @@ def decide(line: LigneFinancement, user, event: str, *, effective_date: date | N
 # the list in its order, read along an index of that order (one probe of the fiche or the
 # dossier per row, to keep those of the scope), then the page's rows. A région at ten times the
 # programme has 18,740 open fiches: counting every row of such a list would cost that walk on
-# every page, so it is counted up to COUNTED_UP_TO, « plus de 100 » beyond.
+# every page, so it is counted up to COUNTED_UP_TO, « plus de 50 » beyond.
 
-COUNTED_UP_TO = 100
+COUNTED_UP_TO = 50
 # The orders of the two lists, those of ix_fiche_action_etat_soumission and ix_ligne_financement_attente
 FICHES_ORDER = (FicheAction.soumise_le, FicheAction.id)
 LINES_ORDER = (LigneFinancement.statut.desc(), LigneFinancement.sollicite_le, LigneFinancement.id)
