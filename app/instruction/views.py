@@ -31,6 +31,18 @@ def deadline_counts(scope, today: date) -> dict:
     return dict(zip(statuses, row))
 
 
+ACTIVITY_ORDER = (HistoryEntry.at.desc(), HistoryEntry.id.desc())
+
+
+def latest_entries(scope, limit: int):
+    """The ids of the latest history rows of the scope's dossiers, a subquery: picked among the
+    entries of ix_history_entry_dossier_at (dossier, date, id) alone, then only those rows are
+    read; sorting the rows themselves read every row of the département's history (2,110 at
+    ten times the programme) for the 15 shown."""
+    return (select(HistoryEntry.id).join(Dossier, Dossier.id == HistoryEntry.dossier_id)
+            .where(scope).order_by(*ACTIVITY_ORDER).limit(limit))
+
+
 def can_instruct(user) -> bool:
     """The workspace is the préfecture's: the dossiers of its département(s)."""
     return Role.PREFECTURE in Dossier.role_conditions(user)
@@ -65,10 +77,9 @@ def workspace():
     activity = db.session.execute(
         select(HistoryEntry, Dossier.nom)
         .join(Dossier, Dossier.id == HistoryEntry.dossier_id)
-        .where(scope)
+        .where(HistoryEntry.id.in_(latest_entries(scope, 15)))
         .options(selectinload(HistoryEntry.user))
-        .order_by(HistoryEntry.at.desc(), HistoryEntry.id.desc())
-        .limit(15)
+        .order_by(*ACTIVITY_ORDER)
     ).all()
     return render_template(
         "instruction/workspace.html", today=today, waiting=waiting, avenants=avenants, near=near,

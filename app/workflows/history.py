@@ -38,7 +38,7 @@ class HistoryChain(db.Model):
 
 class HistoryEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
     seq: Mapped[int]  # position in the dossier's chain, from 1
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int]
@@ -64,6 +64,9 @@ class HistoryEntry(db.Model):
     __table_args__ = (
         UniqueConstraint("dossier_id", "seq"),
         db.Index("ix_history_entry_subject", "subject_type", "subject_id"),
+        # A dossier's rows by date, from the index alone: the latest rows of a scope's dossiers
+        # (the préfecture's recent activity) are picked among index entries, not table rows.
+        db.Index("ix_history_entry_dossier_at", "dossier_id", "at", "id"),
     )
 
     def content(self) -> dict:

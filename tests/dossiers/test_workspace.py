@@ -1,9 +1,10 @@
 """The préfecture's workspace and the 18-month filter of the lists."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import re
 
 import pytest
+from sqlalchemy import event
 
 from app.auth.roles import Role
 from app.avenants.models import Avenant, AvenantEtat
@@ -11,7 +12,9 @@ from app.core.db import db
 from app.dossiers.echeance import StatutEcheance as S, add_months
 from app.dossiers.models import DossierEtat as E
 from app.core.formatting import today_in_paris
+from app.workflows import history
 from tests import factories
+from tests.dossiers.test_list_plan import _postgres_keys_plan, _sqlite_keys_plan
 
 
 @pytest.fixture
@@ -107,3 +110,58 @@ def test_waiting_days_are_singular_for_zero_and_one(client, login_as):
     assert "0\u00a0jour<" in next(r for r in rows if "Ville-Du-Jour" in r)
     assert "1\u00a0jour<" in next(r for r in rows if "Ville-Avenant" in r)
     assert "jours" not in waiting
+
+
+def _steps(dossier, count, start, every):
+    """`count` rows of the dossier's history, `every` apart from `start`, labelled by their time."""
+    for n in range(count):
+        at = start + n * every
+        history.append(dossier_id=dossier.id, subject_type="dossier", subject_id=dossier.id, machine="dossier",
+                       event="reprise", label=f"Étape {at:%d/%m %H:%M}", from_state=None, to_state=dossier.etat, at=at)
+
+
+def test_recent_activity_is_the_latest_15_rows_of_the_departement_newest_first(client, login_as):
+    dep = factories.departement()
+    ici = factories.dossier([factories.commune(dep, None, nom="Ville-Ici")])
+    la = factories.dossier([factories.commune(dep, None, nom="Ville-Là")])
+    ailleurs = factories.dossier([factories.commune(factories.departement(), None, nom="Ville-Ailleurs")])
+    start = datetime(2026, 3, 2, 8, 0)
+    _steps(ici, 12, start, timedelta(hours=2))
+    _steps(la, 12, start + timedelta(hours=1), timedelta(hours=2))  # the two dossiers interleaved
+    _steps(ailleurs, 5, start + timedelta(days=5), timedelta(hours=1))  # later, but elsewhere
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    page = client.get("/instruction").get_data(as_text=True)
+    activity = page[page.index('id="activite"'):]
+    shown = re.findall(r"Étape (\d\d/\d\d \d\d:\d\d)", activity)
+    latest = sorted((start + n * timedelta(hours=1) for n in range(24)), reverse=True)[:15]
+    assert shown == [f"{at:%d/%m %H:%M}" for at in latest]
+    assert "Ville-Ici" in activity and "Ville-Là" in activity and "Ville-Ailleurs" not in activity
+
+
+def test_recent_activity_picks_its_rows_from_the_history_index_alone(client, login_as):
+    """The latest rows' ids come from ix_history_entry_dossier_at (an index-only scan), then
+    only those rows are read: not every history row of the département sorted."""
+    dep = factories.departement()
+    for n in range(3):
+        _steps(factories.dossier([factories.commune(dep)]), 20, datetime(2026, 3, 2, 8, 0), timedelta(hours=1))
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("SELECT history_entry.id") and "LIMIT" in statement.upper():
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/instruction").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    (statement, parameters), = seen
+    if db.engine.dialect.name == "sqlite":
+        steps = _sqlite_keys_plan(statement, parameters)
+        assert any("COVERING INDEX ix_history_entry_dossier_at" in step for step in steps), steps
+    else:
+        steps = _postgres_keys_plan(statement, parameters)
+        scans = [node for node in steps if node.get("Relation Name") == "history_entry"]
+        assert [(node["Node Type"], node.get("Index Name")) for node in scans] == [
+            ("Index Only Scan", "ix_history_entry_dossier_at")], steps
