@@ -4,7 +4,6 @@ from datetime import datetime, timedelta
 import re
 
 import pytest
-from sqlalchemy import event
 
 from app.auth.roles import Role
 from app.avenants.models import Avenant, AvenantEtat
@@ -14,7 +13,6 @@ from app.dossiers.models import DossierEtat as E
 from app.core.formatting import today_in_paris
 from app.workflows import history
 from tests import factories
-from tests.dossiers.test_list_plan import _postgres_keys_plan, _sqlite_keys_plan
 
 
 @pytest.fixture
@@ -137,31 +135,3 @@ def test_recent_activity_is_the_latest_15_rows_of_the_departement_newest_first(c
     assert shown == [f"{at:%d/%m %H:%M}" for at in latest]
     assert "Ville-Ici" in activity and "Ville-Là" in activity and "Ville-Ailleurs" not in activity
 
-
-def test_recent_activity_picks_its_rows_from_the_history_index_alone(client, login_as):
-    """The latest rows' ids come from ix_history_entry_dossier_at (an index-only scan), then
-    only those rows are read: not every history row of the département sorted."""
-    dep = factories.departement()
-    for n in range(3):
-        _steps(factories.dossier([factories.commune(dep)]), 20, datetime(2026, 3, 2, 8, 0), timedelta(hours=1))
-    login_as(Role.PREFECTURE, departement_code=dep.code)
-    seen = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("SELECT history_entry.id") and "LIMIT" in statement.upper():
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        assert client.get("/instruction").status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    (statement, parameters), = seen
-    if db.engine.dialect.name == "sqlite":
-        steps = _sqlite_keys_plan(statement, parameters)
-        assert any("COVERING INDEX ix_history_entry_dossier_at" in step for step in steps), steps
-    else:
-        steps = _postgres_keys_plan(statement, parameters)
-        scans = [node for node in steps if node.get("Relation Name") == "history_entry"]
-        assert [(node["Node Type"], node.get("Index Name")) for node in scans] == [
-            ("Index Only Scan", "ix_history_entry_dossier_at")], steps
