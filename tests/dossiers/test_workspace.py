@@ -3,7 +3,10 @@ from datetime import datetime, timedelta
 
 import re
 
+import json
+
 import pytest
+from sqlalchemy import event, text
 
 from app.auth.roles import Role
 from app.avenants.models import Avenant, AvenantEtat
@@ -13,6 +16,7 @@ from app.dossiers.models import DossierEtat as E
 from app.core.formatting import today_in_paris
 from app.workflows import history
 from tests import factories
+from tests.dossiers.test_list_plan import _sqlite_keys_plan
 
 
 @pytest.fixture
@@ -135,3 +139,58 @@ def test_recent_activity_is_the_latest_15_rows_of_the_departement_newest_first(c
     assert shown == [f"{at:%d/%m %H:%M}" for at in latest]
     assert "Ville-Ici" in activity and "Ville-Là" in activity and "Ville-Ailleurs" not in activity
 
+
+
+def _plan_nodes(statement, parameters) -> list[dict]:
+    """Every node of the statement's PostgreSQL plan, each with `under_limit`: inside the Limit."""
+    connection = db.session.connection()
+    # Few rows in a test: PostgreSQL would rightly read the table's one page.
+    connection.execute(text("SET LOCAL enable_seqscan = off"))
+    connection.execute(text("SET LOCAL enable_bitmapscan = off"))
+    plan, = connection.exec_driver_sql("EXPLAIN (FORMAT JSON) " + statement, parameters).one()
+    plan = plan if isinstance(plan, list) else json.loads(plan)
+    out = []
+
+    def walk(node, under_limit):
+        out.append({**node, "under_limit": under_limit})
+        for child in node.get("Plans", ()):
+            walk(child, under_limit or node["Node Type"] == "Limit")
+
+    walk(plan[0]["Plan"], False)
+    return out
+
+
+def test_recent_activity_picks_15_ids_among_index_entries_then_reads_those_rows(client, login_as):
+    """A deferred join: the latest ids are picked among the entries of the history's index on
+    (dossier, date, id), then only those rows are read, not every row of the département's
+    history read and sorted. On SQLite the index is read alone (covering). On PostgreSQL, which
+    index and how the 15 rows are then reached depend on the table's statistics and on the
+    visibility map VACUUM keeps, which a test's few rolled-back rows do not show (at ten times
+    the programme: Index Only Scan of ix_history_entry_dossier_at, Heap Fetches 0, then 15 rows
+    by primary key, bench/README.md); here, the shape: the ids picked under the LIMIT from an
+    index, the rows read above it."""
+    dep = factories.departement()
+    for n in range(3):
+        _steps(factories.dossier([factories.commune(dep)]), 20, datetime(2026, 3, 2, 8, 0), timedelta(hours=1))
+    login_as(Role.PREFECTURE, departement_code=dep.code)
+    seen = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("SELECT history_entry.id") and "LIMIT" in statement.upper():
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/instruction").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    (statement, parameters), = seen
+    if db.engine.dialect.name == "sqlite":
+        steps = _sqlite_keys_plan(statement, parameters)
+        assert any("COVERING INDEX ix_history_entry_dossier_at" in step for step in steps), steps
+        return
+    scans = [(node["under_limit"], node["Node Type"], node.get("Index Name"))
+             for node in _plan_nodes(statement, parameters) if node.get("Relation Name") == "history_entry"]
+    picked, read = [s for s in scans if s[0]], [s for s in scans if not s[0]]
+    assert len(picked) == 1 and picked[0][1] in ("Index Scan", "Index Only Scan"), scans
+    assert len(read) == 1, scans
