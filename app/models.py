@@ -12,7 +12,7 @@ from app.projet.models import (
     AxeStrategique, FicheAction, FicheCompteur, Indicateur, LigneFinancement, MesureIndicateur, NoteAvancement,
 )
 from app.projet.territoire_models import (
-    CommuneRevitalisation, PosteChefDeProjet, PosteCofinancement, SecteurOrt,
+    CommuneRevitalisation, OpahPeriode, PosteChefDeProjet, PosteCofinancement, SecteurOrt,
 )
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
@@ -27,7 +27,7 @@ __all__ = [
     "SecteurIntervention", "Signataire", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
-    "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
+    "NoteAvancement", "CommuneRevitalisation", "OpahPeriode", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
     "RapportDemande",
     "AvisPartenaire", "InviteComite", "PointOrdreDuJour", "Presence", "ReunionComite",
 ]
