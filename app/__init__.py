@@ -40,7 +40,8 @@ from app.projet import subscribers as projet
 from app.projet.blueprint import bp as projet_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
-from app.tableaux.commands import rapports_cli
+from app.tableaux import registre
+from app.tableaux.commands import rapports_cli, tableaux_cli
 from app.tableaux.views import bp as tableaux_bp
 from app.territoires.views import bp as territoires_bp
 
@@ -48,7 +49,7 @@ BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruc
               territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
               projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp, tableaux_bp, comite_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli,
-            rapports_cli)
+            rapports_cli, tableaux_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -92,4 +93,5 @@ def _subscribe_once() -> None:
         notifications.subscribe()
         projet.subscribe()
         comite.subscribe()
+        registre.subscribe()  # the dashboards' register, kept in step by every flush
         _subscribed = True

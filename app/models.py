@@ -17,7 +17,7 @@ from app.projet.territoire_models import (
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
-from app.tableaux.models import RapportDemande
+from app.tableaux.models import Cumul, EtatRegistre, RapportDemande, Variation
 from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
@@ -28,6 +28,6 @@ __all__ = [
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
     "NoteAvancement", "CommuneRevitalisation", "OpahPeriode", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
-    "RapportDemande",
+    "RapportDemande", "Cumul", "EtatRegistre", "Variation",
     "AvisPartenaire", "InviteComite", "PointOrdreDuJour", "Presence", "ReunionComite",
 ]

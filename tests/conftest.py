@@ -15,6 +15,7 @@ from sqlalchemy import event
 from app import create_app
 from app.auth.signin import session_data
 from app.core.db import db
+from app.tableaux import registre
 from tests import factories
 from tests.fixtures_referentiel import referentiel  # noqa: F401  (the real geography, on demand)
 from tests.mail_fixtures import closed_smtp_port, smtp_server  # noqa: F401  (a real SMTP server)
@@ -68,6 +69,8 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        registre.reconstruire()  # the dashboards' register, kept in step from here on, as in production
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

@@ -300,7 +300,7 @@ def test_withdrawal_columns_are_added_beside_the_documents_and_removed_again(mig
         assert connection.execute(text("SELECT count(*) FROM document_version")).scalar() == 1
 
 
-# --- OPAH periods (8b4738f19863) ---------------------------------------------------------------
+# --- OPAH periods (8b4738f19863) and the dashboards' register (d250c8261ce0) ------------------
 
 def test_each_commune_in_an_opah_gets_a_period_without_a_day_and_keeps_its_row_when_undone(migrations_app):
     from sqlalchemy import text
@@ -323,8 +323,10 @@ def test_each_commune_in_an_opah_gets_a_period_without_a_day_and_keeps_its_row_w
         assert connection.execute(text(
             "SELECT revitalisation_id, opah_type, opah_phase, depuis_le FROM opah_periode")).all() == [
             (1, "opah_ru", "operationnelle", None)]
+        assert connection.execute(text("SELECT count(*) FROM tableau_registre")).scalar() == 0  # not built yet
     downgrade(revision="92d319981e86")
-    assert "opah_periode" not in inspect(db.engine).get_table_names()
+    assert not {"opah_periode", "tableau_variation", "tableau_cumul", "tableau_registre"} & set(
+        inspect(db.engine).get_table_names())
     with db.engine.connect() as connection:
         assert connection.execute(text(
             "SELECT commune_insee, opah_type, opah_phase FROM commune_revitalisation ORDER BY id")).all() == [
