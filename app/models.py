@@ -5,6 +5,7 @@ from app.comite.models import AvisPartenaire, InviteComite, PointOrdreDuJour, Pr
 from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
 from app.core.outbox import OutboxAttachment, OutboxMessage
 from app.documents.models import Document, DocumentVersion
+from app.exports.models import ExportDemande
 from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
 from app.notifications.models import AlertSent, Notification, NotificationPreference, ProgrammeSetting
@@ -28,6 +29,6 @@ __all__ = [
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
     "NoteAvancement", "CommuneRevitalisation", "OpahPeriode", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
-    "RapportDemande", "Cumul", "EtatRegistre", "Variation",
+    "RapportDemande", "Cumul", "EtatRegistre", "Variation", "ExportDemande",
     "AvisPartenaire", "InviteComite", "PointOrdreDuJour", "Presence", "ReunionComite",
 ]
