@@ -78,6 +78,7 @@ db: install assets
 	$(FLASK) db upgrade
 	$(FLASK) referentiel import --if-changed
 	$(FLASK) demo seed
+	$(FLASK) tableaux reconstruire --si-perime
 
 run: db
 	$(FLASK) run --host $(HOST) --port $(PORT)
