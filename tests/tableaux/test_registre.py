@@ -230,3 +230,21 @@ def test_a_random_programme_gives_the_same_figures_from_the_register_and_from_th
     level = resolve(anct, "region", region.code)
     for day in sorted(days):
         same_figures(level, day, anct)
+
+
+def test_the_commands_rebuild_when_needed_and_tell_a_register_that_differs(prog, runner):
+    from sqlalchemy import update
+
+    from app.tableaux.models import Variation
+
+    assert "Le registre est exact." in runner.invoke(args=["tableaux", "verifier"]).output
+    assert "Le registre est à jour." in runner.invoke(args=["tableaux", "reconstruire", "--si-perime"]).output
+    registre.invalidate()
+    refused = runner.invoke(args=["tableaux", "verifier"])
+    assert refused.exit_code == 1 and "n'est pas à jour" in refused.output
+    rebuilt = runner.invoke(args=["tableaux", "reconstruire", "--si-perime"])
+    assert "Registre reconstruit" in rebuilt.output and registre.lisible() is not None
+    db.session.execute(update(Variation).where(Variation.indicateur == "communes").values(valeur=Variation.valeur + 1))
+    altered = runner.invoke(args=["tableaux", "verifier"])
+    assert altered.exit_code == 1 and "écarts entre le registre et l'historique" in altered.output
+    assert " communes " in altered.output
