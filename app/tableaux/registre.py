@@ -14,6 +14,7 @@ register out of date, and the figures are recomputed from the history (exact, sl
 `flask tableaux reconstruire` rebuilds it; so does a change of PROGRAMME_END. The register is never silently wrong: up to date, or known not to be. Raw SQL
 (`text()`) or a migration that writes those tables must call `invalidate()` (or the rebuild).
 """
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import date, timedelta
 from itertools import chain
@@ -104,11 +105,12 @@ def monthly(deltas: dict, premier: date, dernier: date) -> dict:
     for (dep, indicateur, cle, day), value in deltas.items():
         if value and indicateur != NOT_SUMMED:
             by_key[(dep, indicateur, cle)].append((day, value))
+    every_month = list(months(premier, dernier))
     result = {}
     for key, changes in by_key.items():
         changes.sort()
         total, i = 0, 0
-        for month in months(max(premier, next_month(month_of(changes[0][0]))), dernier):
+        for month in every_month[bisect_right(every_month, changes[0][0]):]:  # the months after its first day
             while i < len(changes) and changes[i][0] < month:
                 total += changes[i][1]
                 i += 1
@@ -150,6 +152,31 @@ def _expected(connection, fin: date, premier: date, dernier: date):
     return totals, monthly(totals, premier, dernier)
 
 
+def _insert_many(connection, table, columns: tuple, rows) -> None:
+    """Hundreds of thousands of rows, through the driver: PostgreSQL's COPY, SQLite's executemany
+    (SQLAlchemy's per-row parameter processing would take most of a rebuild)."""
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    iso = [i for i, name in enumerate(columns) if name in ("jour", "mois")]
+    batch = []
+    for row in rows:
+        row = list(row)
+        for i in iso:
+            row[i] = row[i].isoformat()
+        batch.append(tuple(row))
+        if len(batch) == BATCH:
+            connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", batch)
+            batch = []
+    if batch:
+        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", batch)
+
+
 def reconstruire() -> int:
     """Rebuild the register from every subject and mark it up to date. Flushes, the caller
     commits. On PostgreSQL the tables are locked meanwhile: writes that reach them wait, then add
@@ -163,9 +190,8 @@ def reconstruire() -> int:
     totals, sums = _expected(connection, fin, PREMIER_MOIS, dernier)
     for model, key, values in ((Variation, KEY, totals), (Cumul, CUMUL_KEY, sums)):
         connection.execute(delete(model))
-        rows = [dict(zip(key, k), valeur=value) for k, value in sorted(values.items()) if value]
-        for start in range(0, len(rows), BATCH):
-            connection.execute(model.__table__.insert(), rows[start:start + BATCH])
+        _insert_many(connection, model.__table__, (*key, "valeur"),
+                     ((*k, value) for k, value in sorted(values.items()) if value))
     values = {"a_jour": True, "fin_programme": fin, "premier_mois": PREMIER_MOIS, "dernier_mois": dernier,
               "reconstruit_le": utcnow(), "perime_le": None}
     if _state(connection) is None:
