@@ -1,6 +1,7 @@
 """`flask rapports generer`: render the pending "point d'avancement" requests (cron, every minute).
 `flask tableaux reconstruire | verifier`: the register the dashboards read (app/tableaux/registre.py)."""
 import time
+from datetime import date
 
 import click
 from flask import current_app
@@ -62,8 +63,9 @@ def verifier():
     if state is None or not state.a_jour:
         raise click.ClickException("Le registre n'est pas à jour\u00a0: lancez «\u00a0flask tableaux reconstruire\u00a0».")
     differences = registre.ecarts()
-    for (dep, indicateur, cle, jour), stored, expected in differences[:20]:
-        click.echo(f"  {dep} {indicateur} {cle or '-'} {jour:%d/%m/%Y}\u00a0: {stored} au lieu de {expected}")
+    for what, key, stored, expected in differences[:20]:
+        words = " ".join(f"{v:%d/%m/%Y}" if isinstance(v, date) else (v or "-") for v in key)
+        click.echo(f"  {what} {words}\u00a0: {stored} au lieu de {expected}")
     if differences:
         raise click.ClickException(f"{len(differences)} écarts entre le registre et l'historique.")
     click.echo("Le registre est exact.")

@@ -202,20 +202,21 @@ def reconstruire() -> int:
     return sum(1 for v in totals.values() if v)
 
 
-def ecarts() -> list[tuple[tuple, int, int]]:
-    """(key, stored, expected) of every variation or monthly sum where the register differs from
-    a rebuild (empty: it is exact)."""
+def ecarts() -> list[tuple[str, tuple, int, int]]:
+    """(what, key, stored, expected) of every daily variation ("variation": departement_code,
+    indicateur, cle, jour) or monthly sum ("somme": mois, departement_code, indicateur, cle)
+    where the register differs from a rebuild (empty: it is exact)."""
     connection = db.session.connection()
     row = _state(connection)
     if row is None:
-        return [(("registre", "absent"), 0, 1)]
+        return [("registre absent", (), 0, 1)]
     expected = _expected(connection, row.fin_programme, row.premier_mois, row.dernier_mois)
     differences = []
-    for (model, key), wanted in zip(((Variation, KEY), (Cumul, CUMUL_KEY)), expected):
+    for (what, model, key), wanted in zip((("variation", Variation, KEY), ("somme", Cumul, CUMUL_KEY)), expected):
         table = model.__table__
         stored = {tuple(r[:-1]): r[-1] for r in connection.execute(select(*(table.c[k] for k in key), table.c.valeur))}
         keys = {k for k, v in wanted.items() if v} | {k for k, v in stored.items() if v}
-        differences += [(k, stored.get(k, 0), wanted.get(k, 0)) for k in sorted(keys, key=str)
+        differences += [(what, k, stored.get(k, 0), wanted.get(k, 0)) for k in sorted(keys, key=str)
                         if stored.get(k, 0) != wanted.get(k, 0)]
     return differences
 

@@ -247,4 +247,4 @@ def test_the_commands_rebuild_when_needed_and_tell_a_register_that_differs(prog,
     db.session.execute(update(Variation).where(Variation.indicateur == "communes").values(valeur=Variation.valeur + 1))
     altered = runner.invoke(args=["tableaux", "verifier"])
     assert altered.exit_code == 1 and "écarts entre le registre et l'historique" in altered.output
-    assert " communes " in altered.output
+    assert "variation Z" in altered.output and " communes - 01/01/1\u00a0: " in altered.output
