@@ -74,14 +74,18 @@ assets: $(ASSETS_STAMP)
 run db: export JALONS_ENV := development
 run db: export DEMO_MODE := 1
 
+# One process for the three steps (flask db upgrade, flask referentiel import --if-changed, the
+# demo): each flask command spends seconds importing the application.
 db: install assets
-	$(FLASK) db upgrade
-	$(FLASK) referentiel import --if-changed
-	$(FLASK) demo seed
-	$(FLASK) tableaux reconstruire --si-perime
+	$(FLASK) demo seed --base
 
+# The past comités of the dossiers outside the demo département (a PDF procès-verbal each, a few
+# minutes in all) are held beside the server, one dossier per transaction; stopped with it,
+# the next `make run` goes on where it stopped.
 run: db
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Comités de projet passés des autres départements : en arrière-plan (instance/demo-comites.log)."
+	@$(FLASK) demo comites > instance/demo-comites.log 2>&1 & trap 'kill $$! 2>/dev/null' EXIT; \
+	    $(FLASK) run --host $(HOST) --port $(PORT)
 
 # --- tests --------------------------------------------------------------------------------
 

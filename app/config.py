@@ -16,15 +16,19 @@ ENV_SETTINGS = (
     "HOSTING_PROVIDER", "DPO_CONTACT", "PROGRAMME_END", "EXTENSION_MAX_MONTHS",
     "OUTBOX_CLAIM_LEASE_SECONDS", "STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_REGION",
     "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_SERVER_SIDE_ENCRYPTION", "S3_SSE_KMS_KEY_ID",
-    "LOG_FORMAT", "API_RATE_LIMIT", "API_RATE_WINDOW_SECONDS", "EXPORT_XLSX_SYNC_CELLS",
+    "S3_PRESIGNED_SECONDS", "LOG_FORMAT", "API_RATE_LIMIT", "API_RATE_WINDOW_SECONDS", "DEMO_WORKERS",
+    "EXPORT_XLSX_SYNC_CELLS",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
     "MAIL_PORT", "UPLOAD_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS",
     "OUTBOX_CLAIM_LEASE_SECONDS", "EXTENSION_MAX_MONTHS", "API_RATE_LIMIT", "API_RATE_WINDOW_SECONDS",
-    "EXPORT_XLSX_SYNC_CELLS",
+    "DEMO_WORKERS", "S3_PRESIGNED_SECONDS", "EXPORT_XLSX_SYNC_CELLS",
 }
 LIST_SETTINGS = {"TRUSTED_HOSTS"}
+
+# A presigned download URL is a bearer token for one file: it must not outlive a few minutes.
+PRESIGNED_MAX_SECONDS = 900
 
 # `make run`, and the hosts a developer's browser (or the browser tests, on any port) uses.
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
@@ -92,8 +96,12 @@ class Defaults:
     S3_SECRET_ACCESS_KEY = None
     S3_SERVER_SIDE_ENCRYPTION = None  # "AES256" or "aws:kms"
     S3_SSE_KMS_KEY_ID = None
+    # Seconds a presigned download URL lives (0: off, every file goes through the application).
+    S3_PRESIGNED_SECONDS = 0
     # "json": one JSON object per log line, with the request id (app/core/logs.py); else text.
     LOG_FORMAT = "text"
+    # Processes that walk the demo's dossiers side by side (`flask demo seed`): None, one per core.
+    DEMO_WORKERS = None
     # Archive the generated convention PDF at each submission (off in most tests: it is slow).
     ARCHIVE_CONVENTIONS = True
     # Convention PDFs a user may have rendered (not served from the cache) in the window.
@@ -202,6 +210,9 @@ def load(app, overrides=None):
     # Flask (3.1) answers 400 to a request whose Host is not in this list.
     cfg["TRUSTED_HOSTS"] = _trusted_hosts(cfg, development)
     _check_programme_dates(cfg)
+    if not 0 <= int(cfg["S3_PRESIGNED_SECONDS"]) <= PRESIGNED_MAX_SECONDS:
+        raise RuntimeError(f"S3_PRESIGNED_SECONDS : de 0 (désactivé) à {PRESIGNED_MAX_SECONDS} secondes "
+                           "(un lien de téléchargement présigné doit vivre peu de temps).")
     if development:
         # Plain http on 127.0.0.1: a Secure cookie would never come back.
         cfg["SESSION_COOKIE_SECURE"] = False

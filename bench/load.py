@@ -78,6 +78,11 @@ def build(env: dict, server: str, database: str) -> None:
         print(f"flask {' '.join(command)} : {time.perf_counter() - started:.0f} s")
 
 
+def load_average() -> str:
+    """The 1, 5 and 15-minute load averages: the other processes of a shared machine count."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def run_locust(env: dict, url: str, args, prefix: Path) -> None:
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                     "-u", str(args.users), "-r", str(args.rate), "-t", args.time, "--host", url,
@@ -137,7 +142,9 @@ def main() -> int:
                 time.sleep(1)
         prefix = folder / f"locust-x{args.scale}"
         print(f"locust : {args.users} utilisateurs ({args.rate}/s), {args.time}, sur {url}, {args.scale}×")
+        print(f"Charge de la machine avant : {load_average()}")
         run_locust(env, url, args, prefix)
+        print(f"Charge de la machine après : {load_average()} ({os.cpu_count()} CPU)")
         return 1 if report(prefix) else 0
     finally:
         if gunicorn is not None:

@@ -39,6 +39,8 @@ BASELINE_PATH = "/bench-page-inexistante"
 PREFECTURE = "prefecture@jalons.example"
 ANCT = "anct@jalons.example"
 COMMUNE = "commune@jalons.example"
+PARTENAIRE = "partenaire@jalons.example"
+ADMIN = "admin@jalons.example"
 DEMO_DOSSIER = "pvd-75-17-4"  # the commune account's dossier (Jonzac and six other communes)
 
 
@@ -287,7 +289,13 @@ def run(args, database_url: str, documents_dir: str | None) -> int:
         (f"dossier {busiest.reference} (préfecture)", PREFECTURE, f"/dossiers/{busiest.id}", 200),
         (f"accueil ANCT /, page 1/{targets['pages']}", ANCT, "/", 200),
         (f"accueil ANCT /?page={targets['middle_page']}", ANCT, f"/?page={targets['middle_page']}", 200),
+        (f"accueil ANCT /?page={targets['pages']} (dernière)", ANCT, f"/?page={targets['pages']}", 200),
         ("accueil ANCT /?echeance=depassee", ANCT, "/?echeance=depassee", 200),
+        ("accueil partenaire /", PARTENAIRE, "/", 200),
+        ("partenaire /partenaire (fiches à examiner)", PARTENAIRE, "/partenaire", 200),
+        ("partenaire /partenaire?liste=financements", PARTENAIRE, "/partenaire?liste=financements", 200),
+        ("notifications (préfecture)", PREFECTURE, "/notifications", 200),
+        ("administration /admin/utilisateurs", ADMIN, "/admin/utilisateurs", 200),
         (f"dossier {DEMO_DOSSIER} (commune)", COMMUNE, f"/dossiers/{demo[0]}", 200),
     ]
     rows = []

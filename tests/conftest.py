@@ -63,6 +63,8 @@ def app(database_url, tmp_path_factory):
         "BASE_URL": "http://jalons.test",
         "MAIL_SERVER": None,
         "ARCHIVE_CONVENTIONS": False,  # WeasyPrint at every submission: enabled where tested
+        # the tests' transaction is not seen by other processes (tests/demo/test_parallele.py has its own)
+        "DEMO_WORKERS": 1,
     })
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
     app.test_client_class = RequestClient

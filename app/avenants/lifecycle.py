@@ -9,7 +9,7 @@ from app.workflows import history, runner
 from app.workflows.avenant import EVENTS, IRREVERSIBLE, AvenantFacts, AvenantWorkflow, requirements
 
 
-def avenant_facts(avenant, *, roles: frozenset, today: date, **typed) -> AvenantFacts:
+def avenant_facts(avenant, *, roles: frozenset, today: date, event: str | None = None, **typed) -> AvenantFacts:
     documents, last_upload = step_documents(avenant.dossier_id, Etape.AVENANT, avenant.id)
     asked = (history.last_at(avenant.dossier_id, "avenant", avenant.id, ("demander_complements",))
              if avenant.etat == AvenantEtat.A_COMPLETER else None)

@@ -49,13 +49,26 @@ def insert_returning_ids(model, rows: list[dict], chunk: int = RETURNING_CHUNK) 
 
     In chunks: SQLAlchemy sends many rows as batches of one multi-row INSERT … RETURNING and
     splices each batch's result onto the rows returned before it, which grows as the square of
-    the number of batches (25,000 fiches took minutes in one statement, not seconds)."""
+    the number of batches (25,000 fiches took minutes in one statement, not seconds).
+
+    SQLite cannot promise RETURNING's order for a multi-row INSERT, so SQLAlchemy sends it one
+    INSERT per row. There, the first row of a chunk is inserted alone: that takes the database's
+    write lock until the commit, and gives the table's next id (SQLite's max + 1); the others
+    follow it with explicit ids, in one executemany. Nobody can insert in between."""
     table = getattr(model, "__table__", model)
     key, = table.primary_key.columns
     statement = insert(table).returning(key, sort_by_parameter_order=True)
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
     ids = []
     for start in range(0, len(rows), chunk):
-        ids += db.session.execute(statement, rows[start:start + chunk]).scalars().all()
+        batch = rows[start:start + chunk]
+        if sqlite and len(batch) > 1 and key.name not in batch[0]:
+            first = db.session.execute(statement, batch[0]).scalar_one()
+            following = list(range(first + 1, first + len(batch)))
+            db.session.execute(insert(table), [dict(row, **{key.name: i}) for row, i in zip(batch[1:], following)])
+            ids += [first, *following]
+        else:
+            ids += db.session.execute(statement, batch).scalars().all()
     return ids
 
 

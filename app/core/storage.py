@@ -9,8 +9,10 @@ random key. Two backends offer the same methods, chosen by `STORAGE_BACKEND`:
   the tests, an object storage offer in production): `S3_ENDPOINT_URL`, `S3_BUCKET`,
   `S3_REGION`, keys from `S3_ACCESS_KEY_ID` / `S3_SECRET_ACCESS_KEY` (or boto3's usual
   environment), `S3_SERVER_SIDE_ENCRYPTION` ("AES256" or "aws:kms", with `S3_SSE_KMS_KEY_ID`)
-  sent with every write when set. Objects are private: nothing is ever served from a bucket
-  URL, every download goes through the application's scope checks and hash check.
+  sent with every write when set. Objects are private: a download goes through the
+  application's scope checks and hash check. With `S3_PRESIGNED_SECONDS` (off by default),
+  a download the scope check allowed is redirected to a presigned URL of that many seconds,
+  for an object whose SHA-256 recorded by the bucket is the database's (`download_url`).
 """
 import base64
 import hashlib
@@ -18,7 +20,9 @@ import os
 import re
 import secrets
 import tempfile
+import unicodedata
 from typing import BinaryIO, Protocol
+from urllib.parse import quote
 
 from flask import current_app
 
@@ -51,6 +55,11 @@ class Storage(Protocol):
 
     def ping(self) -> None:
         """Raises when the storage cannot be reached."""
+
+    def download_url(self, key: str, sha256: str, *, filename: str, content_type: str,
+                     seconds: int) -> str | None:
+        """An address the browser downloads the file from directly, valid `seconds`, or None:
+        then the application serves the file itself."""
 
 
 class LocalStorage:
@@ -131,6 +140,11 @@ class LocalStorage:
         if not os.access(self.root, os.W_OK):
             raise OSError(f"{self.root} n'est pas accessible en écriture")
 
+    def download_url(self, key: str, sha256: str, *, filename: str, content_type: str,
+                     seconds: int) -> None:
+        """A folder on the server has no address of its own: the application serves its files."""
+        return None
+
 
 class S3Storage:
     """Files as objects of one bucket, under the same opaque keys (no shard: a bucket has no
@@ -167,8 +181,9 @@ class S3Storage:
     def write(self, key: str, data: bytes) -> None:
         """Store `data` under `key` (a key the database already names: `flask storage migrate`)."""
         md5 = base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+        sha256 = base64.b64encode(hashlib.sha256(data).digest()).decode()
         self.client.put_object(Bucket=self.bucket, Key=self.check(key), Body=data, ContentMD5=md5,
-                               ContentType="application/octet-stream", **self.extra)
+                               ChecksumSHA256=sha256, ContentType="application/octet-stream", **self.extra)
 
     def copy(self, key: str) -> str:
         new = secrets.token_hex(16)
@@ -225,6 +240,36 @@ class S3Storage:
         """Raises when the bucket cannot be reached (`/readyz`)."""
         self.client.head_bucket(Bucket=self.bucket)
 
+    def download_url(self, key: str, sha256: str, *, filename: str, content_type: str,
+                     seconds: int) -> str | None:
+        """A presigned GET of the object, valid `seconds`, when the bucket recorded for it the
+        SHA-256 the database holds (the checksum sent by `write`, which the storage checked
+        against the bytes it received). None when it recorded none (an object written before,
+        or copied) or another one, or has no such object: the caller then streams the file
+        through its own hash check, which names the problem."""
+        from botocore.exceptions import ClientError  # noqa: PLC0415
+
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.check(key), ChecksumMode="ENABLED")
+        except ClientError as error:
+            if self._missing(error):
+                return None
+            raise
+        if head.get("ChecksumSHA256") != base64.b64encode(bytes.fromhex(sha256)).decode():
+            return None
+        return self.client.generate_presigned_url("get_object", ExpiresIn=seconds, Params={
+            "Bucket": self.bucket, "Key": key, "ResponseContentType": content_type,
+            "ResponseContentDisposition": attachment(filename), "ResponseCacheControl": "private, no-store",
+        })
+
+
+def attachment(filename: str) -> str:
+    """`Content-Disposition` of a download named `filename` (RFC 6266: an ASCII fallback, then
+    the UTF-8 name), as Flask's send_file writes it."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r'[\\"\r\n]', "", ascii_name) or "document"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
 
 def s3_client(config):
     import boto3  # noqa: PLC0415 (boto3 only when S3 is chosen)
@@ -234,8 +279,9 @@ def s3_client(config):
         "s3", endpoint_url=config.get("S3_ENDPOINT_URL") or None, region_name=config.get("S3_REGION") or None,
         aws_access_key_id=config.get("S3_ACCESS_KEY_ID") or None,
         aws_secret_access_key=config.get("S3_SECRET_ACCESS_KEY") or None,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3, "mode": "standard"},
-                      connect_timeout=5, read_timeout=30),
+        # SigV4 for presigned URLs too (botocore would sign those with the deprecated SigV2).
+        config=Config(s3={"addressing_style": "path"}, signature_version="s3v4",
+                      retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30),
     )
 
 

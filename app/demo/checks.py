@@ -12,8 +12,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.avenants.models import Avenant
+from app.comite.models import ReunionComite
 from app.core.db import db
 from app.core.formatting import today_in_paris
+from app.demo.echelle import SEPARATOR
 from app.dossiers.models import Dossier, DossierCommune
 from app.tableaux.figures import compute
 from app.tableaux.niveaux import national_level
@@ -52,7 +54,8 @@ def figures() -> list[Figure]:
 
 
 # The national dashboard (app/tableaux, from the history) against the published figures:
-# (label, day or None for today, figure, low, high); shares in %, the rest in communes.
+# (label, day or None for today, figure, low, high); shares in %, the rest in communes (for a
+# programme copied by `flask demo seed --scale N`, N times the published number).
 DASHBOARD = (
     ("communes avec une convention d'adhésion signée (%)", None, "pct_adhesion", 99.5, 100.0),
     ("communes avec une convention-cadre signée au 31/01/2023 (publié\u00a0: 365)", date(2023, 1, 31),
@@ -79,7 +82,10 @@ class Chiffre:
 def dashboard() -> list[Chiffre]:
     """The national dashboard's figures at the reports' dates, within the demo's calibration."""
     level, result, cache = national_level(), [], {}
+    copies = scale()
     for label, day, name, low, high in DASHBOARD:
+        if not name.startswith("pct_"):
+            low, high = low * copies, high * copies
         day = day or today_in_paris()
         if day not in cache:
             cache[day] = compute(level, day, None)
@@ -87,6 +93,20 @@ def dashboard() -> list[Chiffre]:
         value = figures.opah_total if name == "opah_total" else getattr(figures.total, name)
         result.append(Chiffre(f"tableau de bord national\u00a0: {label}", value, low, high))
     return result
+
+
+def scale() -> int:
+    """How many times the walked programme is in the database (1, or N after --scale N)."""
+    total = db.session.scalar(select(func.count(Dossier.id)))
+    originals = db.session.scalar(select(func.count(Dossier.id)).where(~Dossier.reference.contains(SEPARATOR)))
+    return max(round(total / originals), 1) if originals else 1
+
+
+def comites() -> tuple[int, int]:
+    """(dossiers at mise en œuvre that held a comité de projet, dossiers at mise en œuvre)."""
+    at_work = select(Dossier.id).where(Dossier.etat == DossierEtat.MISE_EN_OEUVRE)
+    held = select(func.count(func.distinct(ReunionComite.dossier_id))).where(ReunionComite.dossier_id.in_(at_work))
+    return db.session.scalar(held), db.session.scalar(select(func.count()).select_from(at_work.subquery()))
 
 
 def missing_states() -> list[str]:

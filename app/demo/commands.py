@@ -1,10 +1,12 @@
 """`flask demo seed`: the demo data (demo mode only), idempotent and quick when already there."""
+import resource
 import time
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from app.auth.models import User
@@ -13,15 +15,14 @@ from app.core.db import db
 from app.core.errors import DomainError
 from app.core.formatting import today_in_paris
 from app.avenants.models import Avenant
-from app.comite.models import ReunionComite
-from app.demo import checks, echelle, services
-from app.demo.comite import seed_comites
-from app.demo.lifecycle import seed_lifecycle
+from app.demo import checks, echelle, parallele, services
+from app.demo.comite import seed_comites, to_hold
 from app.demo.projet import seed_projets
 from app.demo.territoire import seed_territoire
 from app.dossiers.models import Dossier
 from app.projet.models import FicheAction
 from app.pvd.importer import import_pvd
+from app.referentiel.commands import import_command
 from app.referentiel.models import Commune
 from app.tableaux import registre
 from app.workflows.history import HistoryEntry
@@ -34,9 +35,18 @@ PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv
 @click.option("--sans-historique", is_flag=True, help="Ne pas faire vivre les dossiers (comptes seulement).")
 @click.option("--scale", type=click.IntRange(1, 50), default=1, show_default=True,
               help="Un programme N fois plus grand : les dossiers faits vivre, copiés N - 1 fois (tests de charge).")
-def seed(sans_historique, scale):
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Processus qui font vivre les dossiers côte à côte (par défaut DEMO_WORKERS, sinon un par cœur).")
+@click.option("--base", is_flag=True,
+              help="D'abord, dans ce même processus : flask db upgrade et flask referentiel import --if-changed.")
+@click.pass_context
+def seed(ctx, sans_historique, scale, workers, base):
     """Crée les comptes de démonstration et fait vivre les dossiers PVD (DEMO_MODE=1)."""
     started = phase = time.perf_counter()
+    if base:  # `make run`: each flask command spends seconds importing the application
+        upgrade()
+        ctx.invoke(import_command, source=None, if_changed=True)
+        phase = _phase("Base et référentiel", phase)
     try:
         if not current_app.config["DEMO_MODE"]:
             raise DomainError("Le mode démonstration n'est pas activé : définissez DEMO_MODE=1.")
@@ -68,13 +78,19 @@ def seed(sans_historique, scale):
                 return {}
             return {"prefecture": prefecture, "porteur": porteurs.get(dossier.reference)}
 
-        used = seed_lifecycle(
+        cpu, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+        used = parallele.walk_programme(
             today_in_paris(), actors_for,
             archive_for=lambda d: d.reference == jonzac,
-            progress=lambda n, total: click.echo(f"  {n}/{total} dossiers"),
+            workers=workers or current_app.config["DEMO_WORKERS"] or parallele.default_workers(),
+            progress=lambda n, total: click.echo(f"  {n}/{total} dossiers (ce processus)"),
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
+        # the processor time of each side: on a loaded machine, what the walk would take alone
+        others = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children
+        click.echo(f"  temps de processeur : {time.process_time() - cpu:.1f} s ici"
+                   + (f", {others:.1f} s dans les autres processus" if others else ""))
         phase = _phase("Dossiers faits vivre", phase)
 
     # The walk gave FA-01 to each dossier that deposited a cadre (app/demo/projet.prepare_cadre);
@@ -91,12 +107,13 @@ def seed(sans_historique, scale):
         echelle.clone_programme(scale, progress=click.echo)
         phase = _phase("Copies", phase)
 
-    if not sans_historique and not db.session.scalar(select(func.count(ReunionComite.id))):
-        click.echo("Comités de projet (séances passées, procès-verbaux, avis)…")
-        partner = _user("partenaire@jalons.example")
-        made = seed_comites(today_in_paris(), services.DEMO_DEPARTEMENT, partner)
+    held = to_hold(services.DEMO_DEPARTEMENT) if not sans_historique else []
+    if held:
+        click.echo("Comités de projet de la Charente-Maritime (séances passées, procès-verbaux, avis)…")
+        made = seed_comites(today_in_paris(), held, _user("partenaire@jalons.example"))
         db.session.commit()
         click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        click.echo("  Ceux des autres départements : flask demo comites (make run le lance à côté du serveur).")
 
     if not registre.lisible():  # the bulk writes above went around the dashboards' register
         rows = registre.reconstruire()
@@ -107,6 +124,20 @@ def seed(sans_historique, scale):
         click.echo(f"Compte {account.role.label} : {account.email} ({action})")
     click.echo(f"Mot de passe des comptes de démonstration : {current_app.config['DEMO_PASSWORD']}")
     _summary()
+    click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")
+
+
+@demo_cli.command("comites")
+def comites():
+    """Tient un comité de projet passé (procès-verbal compris) dans chaque dossier qui n'en a pas."""
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("Le mode démonstration n'est pas activé : définissez DEMO_MODE=1.")
+    ids = to_hold()
+    click.echo(f"Comités de projet passés : {len(ids)} dossiers, un procès-verbal chacun…")
+    started = time.perf_counter()
+    made = seed_comites(today_in_paris(), ids, _user("partenaire@jalons.example"), commit=True,
+                        progress=lambda n, total: click.echo(f"  {n}/{total} dossiers"))
+    click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
     click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")
 
 
@@ -134,6 +165,9 @@ def _summary() -> list[str]:
         click.echo(f"  {figure.label} : {figure.value} (attendu de {figure.low} à {figure.high})")
         if not figure.ok:
             problems.append(f"{figure.label} : {figure.value}")
+    held, at_work = checks.comites()
+    click.echo(f"  dossiers en mise en œuvre qui ont tenu un comité de projet : {held} sur {at_work}"
+               + (" (les autres : flask demo comites)" if held < at_work else ""))
     return problems
 
 

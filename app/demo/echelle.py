@@ -20,6 +20,7 @@ API tokens, the convention PDF cache): the clones have no accounts of their own.
 import json
 import time
 from types import SimpleNamespace
+from typing import Iterator
 
 from flask import current_app
 from sqlalchemy import func, insert, literal, select, text
@@ -141,26 +142,62 @@ def _clone_versions(scale: int, offsets: dict) -> int:
     return made
 
 
-def _payload(payload: str | None, k: int, offsets: dict) -> str | None:
+def shift_payload(payload: str | None, shift) -> str | None:
+    """The JSON payload of a history row with the ids it names (PAYLOAD_IDS) moved by
+    `shift(table, id)`."""
     if payload is None or "_id" not in payload:
         return payload
 
-    def shift(value):
+    def moved(value):
         if isinstance(value, dict):
-            return {key: (item + offsets[PAYLOAD_IDS[key]] * k if key in PAYLOAD_IDS and isinstance(item, int)
-                          else shift(item)) for key, item in value.items()}
+            return {key: (shift(PAYLOAD_IDS[key], item) if key in PAYLOAD_IDS and isinstance(item, int)
+                          else moved(item)) for key, item in value.items()}
         if isinstance(value, list):
-            return [shift(item) for item in value]
+            return [moved(item) for item in value]
         return value
 
-    return json.dumps(shift(json.loads(payload)), sort_keys=True, ensure_ascii=False, default=str)
+    return json.dumps(moved(json.loads(payload)), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def reseal(rows, changes, chains: list) -> Iterator[dict]:
+    """Rows of whole chains (mappings of history_entry's columns but its id, in dossier then seq
+    order), each changed by `changes(row)` (a dict of new values: the dossier, the subject,
+    the payload) and sealed again for its new chain with the current audit key. Yields the new
+    rows; appends each chain's head to `chains` once its last row is out."""
+    key_id = current_app.config["AUDIT_KEY_ID"]
+    key = history.audit_keys()[key_id]
+    head, current, length = history.GENESIS, None, 0
+    for row in rows:
+        entry = SimpleNamespace(**{**row, **changes(row), "key_id": key_id})
+        if entry.dossier_id != current:
+            if current is not None:
+                chains.append({"dossier_id": current, "head": head, "length": length})
+            current, head = entry.dossier_id, history.GENESIS
+        entry.prev_hash = head
+        entry.hash = head = history.sign(key, HistoryEntry.content(entry))
+        length = entry.seq
+        yield vars(entry)
+    if current is not None:
+        chains.append({"dossier_id": current, "head": head, "length": length})
+
+
+def insert_batches(table, rows, size: int = HISTORY_BATCH) -> int:
+    """INSERT the rows of an iterator, `size` at a time; returns how many."""
+    made, batch = 0, []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            db.session.execute(insert(table), batch)
+            made, batch = made + len(batch), []
+    if batch:
+        db.session.execute(insert(table), batch)
+        made += len(batch)
+    return made
 
 
 def _clone_history(scale: int, offsets: dict) -> int:
     """The original chains again per clone, each row sealed anew for its clone's chain (with
     the current audit key)."""
-    key_id = current_app.config["AUDIT_KEY_ID"]
-    key = history.audit_keys()[key_id]
     table = HistoryEntry.__table__
     columns = [c.name for c in table.columns if c.name != "id"]
     rows = db.session.execute(
@@ -169,28 +206,12 @@ def _clone_history(scale: int, offsets: dict) -> int:
         .order_by(table.c.dossier_id, table.c.seq)).mappings().all()
     made = 0
     for k in range(1, scale):
-        batch, chains, head, current = [], [], history.GENESIS, None
-        for row in rows:
-            dossier_id = row["dossier_id"] + offsets["dossier"] * k
-            if dossier_id != current:
-                if current is not None:
-                    chains.append({"dossier_id": current, "head": head, "length": length})
-                current, head = dossier_id, history.GENESIS
-            entry = SimpleNamespace(**{**row, "dossier_id": dossier_id, "key_id": key_id, "prev_hash": head,
-                                       "subject_id": row["subject_id"] + offsets[row["subject_type"]] * k,
-                                       "payload": _payload(row["payload"], k, offsets)})
-            entry.hash = head = history.sign(key, HistoryEntry.content(entry))
-            length = entry.seq
-            batch.append(vars(entry))
-            if len(batch) >= HISTORY_BATCH:
-                db.session.execute(insert(table), batch)
-                made += len(batch)
-                batch = []
-        if current is not None:
-            chains.append({"dossier_id": current, "head": head, "length": length})
-        if batch:
-            db.session.execute(insert(table), batch)
-            made += len(batch)
+        def changes(row, k=k):
+            return {"dossier_id": row["dossier_id"] + offsets["dossier"] * k,
+                    "subject_id": row["subject_id"] + offsets[row["subject_type"]] * k,
+                    "payload": shift_payload(row["payload"], lambda name, value: value + offsets[name] * k)}
+        chains = []
+        made += insert_batches(table, reseal(rows, changes, chains))
         if chains:
             db.session.execute(insert(HistoryChain), chains)
     return made

@@ -83,28 +83,37 @@ def walk(walker: Walker, scenario: str, today: date, avenants=None) -> None:
     walker.avenants(plan.avenants)
 
 
+def to_walk() -> list[int]:
+    """The dossiers still "labellisé" with no history: those the walk has to bring to life."""
+    return list(db.session.scalars(
+        select(Dossier.id)
+        .where(Dossier.etat == E.LABELLISE, ~Dossier.id.in_(select(HistoryChain.dossier_id)))
+        .order_by(Dossier.id)
+    ))
+
+
 def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progress=None,
-                   forced: dict | None = None, bulk: bool = True) -> Counter:
-    """Walk every dossier still "labellisé" with no history; returns the scenarios used.
+                   forced: dict | None = None, bulk: bool = True, ids: list[int] | None = None) -> Counter:
+    """Walk every dossier still "labellisé" with no history (or those of `ids`); returns the
+    scenarios used.
 
     `actors_for(dossier)` gives {"porteur": user, "prefecture": user} (None: the step is
     recorded without a named person, as data taken over); `archive_for(dossier)` says
     whether to generate and archive the convention PDFs (slow: a sample only). `forced`
     (default `FORCED`) sets the scenario of some dossiers by reference; `bulk=False` writes
     each history row and stores each document as it comes (the same rows: tests compare both).
+    Each dossier draws from a generator of its own (the seed and its reference): a dossier
+    lives the same life whichever process walks it, and with whichever others
+    (app/demo/parallele.py walks parts of the programme side by side).
     """
     forced = FORCED if forced is None else forced
     copies = Copies(placeholder_pdf("Document de démonstration"), "document-demo.pdf")
-    rng = random.Random(seed)
-    ids = db.session.scalars(
-        select(Dossier.id)
-        .where(Dossier.etat == E.LABELLISE, ~Dossier.id.in_(select(HistoryChain.dossier_id)))
-        .order_by(Dossier.id)
-    ).all()
+    ids = to_walk() if ids is None else sorted(ids)
     used = Counter()
     with quiet(), history.bulk() if bulk else nullcontext() as pending:
         for start in range(0, len(ids), BATCH):
             for dossier in _load(ids[start:start + BATCH]):
+                rng = random.Random(f"{seed}-{dossier.reference}")
                 scenario = forced.get(dossier.reference) or trajectory.pick(rng)
                 walker = Walker(dossier, rng, today, actors_for(dossier), archive_for(dossier), copies, bulk)
                 walk(walker, scenario, today, FORCED_AVENANTS.get(dossier.reference))

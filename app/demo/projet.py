@@ -17,9 +17,11 @@ with its financing plan); `seed_projets` then completes every projet around it.
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import selectinload
 
 from app.core.db import db, insert_returning_ids
 from app.dossiers.models import Dossier, DossierEtat as E
@@ -161,7 +163,7 @@ def prepare_cadre(dossier, day: date, at) -> bool:
     titre, enjeux, *kinds = rng.choice(AXES)
     axe_id = db.session.scalar(insert(AxeStrategique).returning(AxeStrategique.id),
                                {"dossier_id": dossier.id, "ordre": 1, "titre": titre, "enjeux": enjeux})
-    db.session.execute(insert(Indicateur), _indicator_rows(rng, dossier.id, axe_id, kinds))
+    db.session.execute(insert(Indicateur.__table__), _indicator_rows(rng, dossier.id, axe_id, kinds))
     cost = _money(Decimal(rng.randint(40, 180)) * 1000)
     share = _money(cost * Decimal(rng.randint(40, 70)) / 100)
     fiche_id = db.session.scalar(insert(FicheAction).returning(FicheAction.id), {
@@ -172,12 +174,12 @@ def prepare_cadre(dossier, day: date, at) -> bool:
         "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": F.VALIDEE,
         "soumise_le": day - timedelta(days=40), "decidee_le": day - timedelta(days=rng.randint(10, 30)), "version": 1})
     source = rng.choice(["banque_des_territoires", "etat_fnadt", "anah"])
-    db.session.execute(insert(LigneFinancement), [
+    db.session.execute(insert(LigneFinancement.__table__), [
         {"fiche_id": fiche_id, "source": source, "annee": day.year, "montant": share, "statut": S.SOLLICITE,
          "sollicite_le": day - timedelta(days=30), "version": 1},
         {"fiche_id": fiche_id, "source": "autofinancement_commune", "annee": day.year, "montant": cost - share,
-         "statut": S.PREVU, "version": 1}])
-    db.session.execute(insert(FicheCompteur), {"dossier_id": dossier.id, "dernier_numero": 1})
+         "statut": S.PREVU, "sollicite_le": None, "version": 1}])
+    db.session.execute(insert(FicheCompteur.__table__), {"dossier_id": dossier.id, "dernier_numero": 1})
     history.append(dossier_id=dossier.id, subject_type="fiche_action", subject_id=fiche_id, machine="fiche",
                    event="reprise", label=f"Fiche action FA-01 reprise ({F.VALIDEE.label})", from_state=None,
                    to_state=F.VALIDEE, at=at)
@@ -188,7 +190,8 @@ def _to_plan():
     """The dossiers past their adhésion (not sorti) whose projet is not planned yet: none, or
     only what the cadre's deposit needed (`prepare_cadre`)."""
     counters = {c.dossier_id: c.dernier_numero for c in db.session.scalars(select(FicheCompteur))}
-    dossiers = db.session.scalars(select(Dossier).where(Dossier.etat.in_(PROJET_STATES)).order_by(Dossier.id)).all()
+    dossiers = db.session.scalars(select(Dossier).where(Dossier.etat.in_(PROJET_STATES)).order_by(Dossier.id)
+                                  .options(selectinload(Dossier.liens_communes))).all()
     return [d for d in dossiers if counters.get(d.id, 0) <= 1], counters
 
 
@@ -224,7 +227,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
         for (titre, enjeux, *kinds), axe_id in zip(p["axes"], p["axe_ids"]):
             if titre not in prepared.get(p["dossier"].id, {}):  # a prepared axe came with its indicators
                 indicateurs += _indicator_rows(rng, p["dossier"].id, axe_id, kinds)
-    db.session.execute(insert(Indicateur), indicateurs)
+    db.session.execute(insert(Indicateur.__table__), indicateurs)
     fiche_rows, line_rows = [], []
     for p in plans:
         names = p["dossier"].signataires()
@@ -257,9 +260,9 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
                                   "sollicite_le": date(year, 2, 1) if statut != S.PREVU else None,
                                   "decide_le": decided, "verse_le": date(year, 11, 1) if statut == S.VERSE else None,
                                   "version": 1, "created_at": datetime.combine(f["path"][0][1], time(9))})
-    db.session.execute(insert(LigneFinancement), line_rows)
+    db.session.execute(insert(LigneFinancement.__table__), line_rows)
     db.session.execute(delete(FicheCompteur).where(FicheCompteur.dossier_id.in_(list(counters))))
-    db.session.execute(insert(FicheCompteur), [
+    db.session.execute(insert(FicheCompteur.__table__), [
         {"dossier_id": p["dossier"].id, "dernier_numero": p["fiches"][-1]["numero"]} for p in plans])
     _history(plans)
     return {"dossiers": len(plans), "axes": len(axe_rows), "indicateurs": len(indicateurs),
@@ -279,17 +282,17 @@ def _history(plans) -> None:
         if chain is None:
             chain = chains[dossier_id] = HistoryChain(dossier_id=dossier_id, head=history.GENESIS, length=0)
             db.session.add(chain)
-        for f in p["fiches"]:
+        for f in p["fiches"]:  # plain rows, sealed as HistoryEntry seals its own (no ORM object: 60,000 of them)
             before = None
             for state, day in f["path"]:
-                entry = HistoryEntry(
+                entry = SimpleNamespace(
                     dossier_id=dossier_id, seq=chain.length + 1, subject_type="fiche_action", subject_id=f["id"],
                     machine="fiche", event="reprise", label=f"Fiche action FA-{f['numero']:02d} reprise ({state.label})",
                     from_state=before, to_state=state.value, user_id=None, role=None,
                     at=datetime.combine(day, time(9)), effective_on=None, reason=None, payload=None, key_id=key_id,
                     prev_hash=chain.head)
-                entry.hash = history.sign(key, entry.content())
+                entry.hash = history.sign(key, HistoryEntry.content(entry))
                 chain.head, chain.length, before = entry.hash, entry.seq, state.value
-                rows.append({c.key: getattr(entry, c.key) for c in HistoryEntry.__table__.columns if c.key != "id"})
-    db.session.execute(insert(HistoryEntry), rows)
+                rows.append(vars(entry))
+    db.session.execute(insert(HistoryEntry.__table__), rows)
     db.session.flush()

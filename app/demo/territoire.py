@@ -81,7 +81,7 @@ def _cofinance(rng, posts) -> None:
                 if amount > 0:
                     rows.append({"poste_id": poste_id, "annee": annee, "financeur": financeur, "montant": amount})
     if rows:
-        db.session.execute(insert(PosteCofinancement), rows)
+        db.session.execute(insert(PosteCofinancement.__table__), rows)
 
 
 # The published 638 communes in an OPAH are those of 01/2023: every demo OPAH began by then.
@@ -123,7 +123,7 @@ def seed_opah(rng: random.Random, today: date | None = None) -> int:
         else:
             inserts.append({"dossier_id": dossier_id, "commune_insee": insee, **values})
     if inserts:
-        db.session.execute(insert(CommuneRevitalisation), inserts)
+        db.session.execute(insert(CommuneRevitalisation.__table__), inserts)
     if updates:
         db.session.execute(update(CommuneRevitalisation), updates)
     ids = dict(db.session.execute(select(CommuneRevitalisation.commune_insee, CommuneRevitalisation.id)

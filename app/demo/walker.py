@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from app.avenants import lifecycle as avenant_lifecycle
 from app.avenants.services import create_avenant
 from app.conventions.services import archiving
-from app.demo.contenu import fill_content
+from app.demo.contenu import deliberation, fill_content
 from app.demo.projet import prepare_cadre
 from app.core.formatting import utcnow
 from app.documents.models import DocumentType, Etape
@@ -84,7 +84,7 @@ class Walker:
     # --- the services ------------------------------------------------------------------
     def fire(self, event: str, who: str, **data):
         self.copies.write()  # the documents added since the last step, before its guards read them
-        if event in DEPOSITS:  # the porteurs write the convention's content before depositing it
+        if event in DEPOSITS and event not in REDEPOSITS:  # the porteurs write the content before the first deposit
             fill_content(self.dossier, DEPOSITS[event], self.day)
         with archiving(self.archive):
             fire(self.dossier, event, self.actors.get(who), today=self.day, at=self.moment(),
@@ -109,8 +109,9 @@ class Walker:
         self.document(DocumentType.AUTRE, etape, titre="Pièce complémentaire demandée par la préfecture",
                       avenant=avenant, draw=False)
 
-    def document(self, kind: DocumentType, etape: Etape, code=None, titre=None, avenant=None, draw=True):
-        place = dict(type=kind, etape=etape, collectivite_code=code, user=None, titre=titre, avenant=avenant)
+    def document(self, kind: DocumentType, etape: Etape, code=None, titre=None, avenant=None, draw=True, **form):
+        """`form`: a délibération's date and number, as the upload form asks them."""
+        place = dict(type=kind, etape=etape, collectivite_code=code, user=None, titre=titre, avenant=avenant, **form)
         if self.bulk:
             self.copies.add(self.dossier, **place, filename=f"{kind.value}.pdf", at=self.moment(draw))
             return
@@ -119,8 +120,10 @@ class Walker:
         version.uploaded_at = version.document.created_at = self.moment(draw)
 
     def deliberations(self, etape: Etape):
+        """Each collectivité's délibération, voted in the weeks before, uploaded with its date and number."""
         for code in self.dossier.signataires():
-            self.document(DocumentType.DELIBERATION, etape, code)
+            voted, numero = deliberation(self.dossier, etape.value, code, self.day)
+            self.document(DocumentType.DELIBERATION, etape, code, deliberation_date=voted, deliberation_numero=numero)
 
     def spread(self, parts: int) -> date:
         """Wait a share of the days left until today, so that `parts` more steps fit in."""

@@ -22,7 +22,7 @@ from typing import BinaryIO
 from flask import current_app
 from sqlalchemy import case, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app.core.db import db, insert_returning_ids
 from app.core.errors import ConflictError, DomainError
@@ -274,14 +274,19 @@ def documents_of(dossier) -> list[Document]:
     ))
 
 
-def _step_documents(dossier, etape: Etape, avenant_id: int | None):
-    return db.session.scalars(
-        select(Document)
+def _current_versions(dossier, etape: Etape, avenant_id: int | None) -> list[tuple[Document, DocumentVersion]]:
+    """Each document of a step (withdrawn ones aside) that has a version, with its current
+    version: one statement (the last version found through the (document, numero) index)."""
+    latest = aliased(DocumentVersion)
+    current = (select(func.max(latest.numero)).where(latest.document_id == Document.id)
+               .correlate(Document).scalar_subquery())
+    return db.session.execute(
+        select(Document, DocumentVersion)
+        .join(DocumentVersion, (DocumentVersion.document_id == Document.id) & (DocumentVersion.numero == current))
         .where(Document.dossier_id == dossier.id, Document.etape == Etape(etape), Document.withdrawn_at.is_(None),
                Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
-        .options(selectinload(Document.versions))
         .order_by(Document.id)
-    )
+    ).all()
 
 
 def _record(document: Document, version: DocumentVersion) -> dict:
@@ -293,15 +298,14 @@ def deposit_record(dossier, etape: Etape, avenant_id: int | None = None) -> list
     """What a deposit submits: the current version (id, SHA-256) of each document people
     deposited for the step, Jalons' generated models aside. Kept in the deposit's history row,
     it says what the préfecture instructed, whatever versions come later."""
-    return [_record(d, d.current) for d in _step_documents(dossier, etape, avenant_id)
-            if d.current is not None and d.type != DocumentType.MODELE_GENERE]
+    return [_record(d, v) for d, v in _current_versions(dossier, etape, avenant_id)
+            if d.type != DocumentType.MODELE_GENERE]
 
 
 def signed_record(dossier, etape: Etape, avenant_id: int | None = None) -> dict | None:
     """The signed convention of the step (the last one attached): its current version."""
-    signed = [d for d in _step_documents(dossier, etape, avenant_id)
-              if d.type == DocumentType.CONVENTION_SIGNEE and d.current is not None]
-    return _record(signed[-1], signed[-1].current) if signed else None
+    signed = [(d, v) for d, v in _current_versions(dossier, etape, avenant_id) if d.type == DocumentType.CONVENTION_SIGNEE]
+    return _record(*signed[-1]) if signed else None
 
 
 def step_documents(dossier_id: int, etape: Etape, avenant_id: int | None = None):

@@ -4,7 +4,7 @@ Each view loads (404 out of scope), authorizes (403), calls one service, commits
 The documents themselves (app/documents) know nothing of scopes: the dossier decides.
 """
 from flask import (
-    Blueprint, abort, flash, redirect, render_template, request, send_file, url_for,
+    Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from app.core.db import db
 from app.core.errors import DomainError
+from app.core.storage import get_storage
 from app.documents import files, rules, services
 from app.documents.forms import UploadForm, VersionForm, WithdrawForm
 from app.documents.models import Document, DocumentType, DocumentVersion
@@ -66,6 +67,17 @@ def _get_document(dossier, document_id: int) -> Document:
     if document is None:
         abort(404)
     return document
+
+
+def _presigned_url(version: DocumentVersion) -> str | None:
+    """With S3_PRESIGNED_SECONDS (S3 only, off by default): the bucket's own address for this
+    version, for that long, once the scope was checked, if the bucket's checksum of the object is
+    the database's SHA-256; otherwise None, and the file is served here after hashing it."""
+    seconds = current_app.config["S3_PRESIGNED_SECONDS"]
+    if not seconds:
+        return None
+    return get_storage().download_url(version.storage_key, version.sha256, filename=version.nom_fichier,
+                                      content_type=version.content_type, seconds=seconds)
 
 
 def _commit(version) -> None:
@@ -205,6 +217,11 @@ def download(version_id):
     version = visible_version(version_id, current_user)
     if version is None:
         abort(404)
+    url = _presigned_url(version)
+    if url is not None:
+        response = redirect(url)
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
     try:
         stream = services.open_verified(version)
     except services.StoredFileError:

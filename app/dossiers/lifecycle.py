@@ -12,7 +12,7 @@ from app.dossiers.echeance import add_months, echeance, extension_max_months, pr
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.workflows import history, runner
 from app.workflows.dossier import (
-    DEPOSITS, EVENTS, IMMEDIATE, IRREVERSIBLE, DossierFacts, DossierWorkflow, requirements,
+    DEPOSITS, EVENTS, IMMEDIATE, IRREVERSIBLE, DossierFacts, DossierWorkflow, reads, requirements,
 )
 
 SIGNATURES = {"signer_adhesion": "adhesion", "signer_cadre": "cadre"}
@@ -38,17 +38,21 @@ def missing_projet(dossier: Dossier, kind: str) -> tuple[str, ...]:
     return tuple(piece for _, pieces in projet_gaps.send(dossier, kind=kind) for piece in pieces)
 
 
-def dossier_facts(dossier: Dossier, *, roles: frozenset, today: date, **typed) -> DossierFacts:
+def dossier_facts(dossier: Dossier, *, roles: frozenset, today: date, event: str | None = None,
+                  **typed) -> DossierFacts:
+    """What the guards read. Fired, an event gathers only the costly facts its own guards read
+    (`workflows.dossier.reads`): a validation or an extension reads no document, no content."""
+    needs = reads(event)
     step = dossier.current_step()
-    documents, last_upload = step_documents(dossier.id, step)
+    documents, last_upload = step_documents(dossier.id, step) if "documents" in needs else (frozenset(), None)
     submitted = dossier.adhesion_deposee_le if step == Etape.ADHESION else dossier.cadre_deposee_le
-    writing = dossier.writing()  # only a convention being written can be deposited
+    writing = dossier.writing() if needs & {"contenu_manquant", "projet_manquant"} else None
     asked = (history.last_at(dossier.id, "dossier", dossier.id, (COMPLEMENTS[dossier.etat],))
-             if dossier.etat in COMPLEMENTS else None)
+             if dossier.etat in COMPLEMENTS and "complements_requested_at" in needs else None)
     deadline, months = dossier.echeance_cadre, extension_max_months()
     return DossierFacts(
         roles=roles, today=today, documents=documents,
-        signataires=dossier.signataires_nommes(),
+        signataires=dossier.signataires_nommes() if "signataires" in needs else (),
         signed_document=(DocumentType.CONVENTION_SIGNEE.value, "") in documents,
         submitted_on=submitted, complements_requested_at=asked, last_upload_at=last_upload,
         current_deadline=deadline, programme_end=programme_end(),

@@ -1,7 +1,7 @@
 """The home list: the dossiers a user sees, searched and filtered, one page at a time."""
 from datetime import date
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.roles import Role
@@ -83,13 +83,25 @@ def filtered_dossiers(user, q: str = "", departement: str = "", etat: str = "", 
     return stmt
 
 
+# The home list's order; the index ix_dossier_liste holds these three columns, in this order.
+LIST_ORDER = (Dossier.departement_code, Dossier.nom, Dossier.id)
+
+
 def search_dossiers(user, q: str = "", departement: str = "", etat: str = "", echeance: str = "",
                     today: date | None = None):
+    """The ids of the home list's dossiers for these filters, in the list's order: a page of
+    them is read from the index alone (app/core/pagination.paginate), then `listed_dossiers`."""
     stmt = filtered_dossiers(user, q, departement, etat, echeance, today)
-    return stmt.options(
+    return stmt.with_only_columns(Dossier.id).order_by(*LIST_ORDER)
+
+
+def listed_dossiers(ids):
+    """The dossiers whose id is in `ids` (a page of `search_dossiers`), in the list's order,
+    with what the list shows of them."""
+    return select(Dossier).where(Dossier.id.in_(ids)).options(
         selectinload(Dossier.liens_communes).joinedload(DossierCommune.commune),
         selectinload(Dossier.epci),
-    ).order_by(Dossier.departement_code, Dossier.nom, Dossier.id)
+    ).order_by(*LIST_ORDER)
 
 
 def scope_intro(user) -> str:
@@ -103,8 +115,7 @@ def scope_intro(user) -> str:
 
 
 def departements_for(user) -> list[Departement]:
-    """The départements the user's dossiers are in: the options of the filter."""
-    codes = Dossier.visible_to(user).with_only_columns(Dossier.departement_code).distinct()
-    return db.session.scalars(
-        select(Departement).where(Departement.code.in_(codes)).order_by(Departement.code)
-    ).all()
+    """The départements the user's dossiers are in: the options of the filter. Asked of each
+    département (a hundred probes of an index), not by reading every visible dossier."""
+    holds = exists().where(Dossier.departement_code == Departement.code, Dossier.scope_clause(user))
+    return db.session.scalars(select(Departement).where(holds).order_by(Departement.code)).all()

@@ -12,7 +12,7 @@ from app.dossiers import lifecycle, pages, presentation
 from app.dossiers.actions import action_page
 from app.dossiers.echeance import StatutEcheance, explanation, programme_end
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat
-from app.dossiers.queries import departements_for, scope_intro, search_dossiers
+from app.dossiers.queries import departements_for, listed_dossiers, scope_intro, search_dossiers
 from app.workflows.history import timeline
 
 bp = Blueprint("dossiers", __name__)
@@ -28,7 +28,7 @@ def index():
         current_user, args.get("q", ""), args.get("departement", ""), args.get("etat", ""),
         args.get("echeance", ""), today,
     )
-    page = paginate(stmt)
+    page = paginate(stmt, rows=listed_dossiers)
     return render_template(
         "dossiers/index.html",
         page=page,

@@ -85,9 +85,9 @@ def deliver(items: list[tuple[Message, int]], *, bulk: bool = False) -> list[Not
         if delivery == Delivery.IMMEDIATE and user_id in users:
             mails.append((notification, message, users[user_id]))
     if bulk:
-        db.session.execute(insert(Notification), [_row(n) for n in notifications])
+        db.session.execute(insert(Notification.__table__), [_row(n) for n in notifications])
         if mails:
-            db.session.execute(insert(OutboxMessage), [_row(notification_mail(n, m.dossier, u)) for n, m, u in mails])
+            db.session.execute(insert(OutboxMessage.__table__), [_row(notification_mail(n, m.dossier, u)) for n, m, u in mails])
         return []
     db.session.add_all(notifications)
     db.session.flush()

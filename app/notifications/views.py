@@ -1,11 +1,12 @@
 """The bell, the notifications page and the e-mail preferences of the current user."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select, update
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 
 from app.core.db import db
+from app.core.pagination import paginate
 from app.core.formatting import utcnow
 from app.core.forms import Form
 from app.notifications.kinds import KINDS
@@ -36,8 +37,7 @@ def index():
     stmt = select(Notification).where(Notification.user_id == current_user.id)
     if only_unread:
         stmt = stmt.where(Notification.read_at.is_(None))
-    page = db.paginate(stmt.order_by(Notification.id.desc()), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
+    page = paginate(stmt.order_by(Notification.id.desc()))
     return render_template("notifications/index.html", page=page, only_unread=only_unread,
                            unread=unread_count(current_user))
 

@@ -45,7 +45,7 @@ def snapshot(dossier) -> dict:
             "valeur_initiale": _amount(i.valeur_initiale), "date_initiale": _day(i.date_initiale),
             "cible": _amount(i.cible), "date_cible": _day(i.date_cible),
         } for i in axe.indicateurs],
-    } for axe in axes_of(dossier)]
+    } for axe in axes_of(dossier, measures=False)]
     names = dossier.collectivite_names()
     fiches = db.session.scalars(
         select(FicheAction).where(FicheAction.dossier_id == dossier.id, FicheAction.etat.in_(IN_PLAN))

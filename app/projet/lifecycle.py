@@ -53,7 +53,8 @@ def manquants(fiche: FicheAction) -> tuple[str, ...]:
     return tuple(missing)
 
 
-def fiche_facts(fiche: FicheAction, *, roles: frozenset, today: date, **typed) -> FicheFacts:
+def fiche_facts(fiche: FicheAction, *, roles: frozenset, today: date, event: str | None = None,
+                **typed) -> FicheFacts:
     return FicheFacts(roles=roles, today=today, dossier_ouvert=projet_ouvert(fiche.dossier),
                       manquants=manquants(fiche), cout_ht=fiche.cout_ht, couvert=couverture(fiche), **typed)
 
@@ -97,8 +98,8 @@ def line_roles(line: LigneFinancement, user, roles: frozenset | None = None) -> 
     return financeurs.deciding_roles(line.source, roles, partner_organisations(user))
 
 
-def line_facts(line: LigneFinancement, *, roles: frozenset, today: date, effective_date=None,
-               **typed) -> FinancementFacts:
+def line_facts(line: LigneFinancement, *, roles: frozenset, today: date, event: str | None = None,
+               effective_date=None, **typed) -> FinancementFacts:
     """The step's date is today unless the user typed another one (a letter received earlier)."""
     return FinancementFacts(roles=roles, today=today, effective_date=effective_date or today,
                             previous_date=line.previous_date,

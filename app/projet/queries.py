@@ -11,11 +11,13 @@ from app.projet.models import (
 )
 
 
-def axes_of(dossier) -> list[AxeStrategique]:
-    """The axes with their own indicators and those indicators' measures (three statements)."""
+def axes_of(dossier, measures: bool = True) -> list[AxeStrategique]:
+    """The axes with their own indicators and those indicators' measures (three statements;
+    two without the measures)."""
+    indicateurs = selectinload(AxeStrategique.indicateurs)
     return db.session.scalars(
         select(AxeStrategique).where(AxeStrategique.dossier_id == dossier.id)
-        .options(selectinload(AxeStrategique.indicateurs).selectinload(Indicateur.mesures))
+        .options(indicateurs.selectinload(Indicateur.mesures) if measures else indicateurs)
         .order_by(AxeStrategique.ordre, AxeStrategique.id)
     ).all()
 

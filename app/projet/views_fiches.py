@@ -26,7 +26,7 @@ def new_fiche(dossier_id):
     if not can_edit_projet(dossier, current_user):
         abort(403)
     form = FicheForm()
-    form.fill_choices(dossier, queries.axes_of(dossier))
+    form.fill_choices(dossier, queries.axes_of(dossier, measures=False))
     if form.validate_on_submit():
         try:
             fiche = fiches.create_fiche(dossier, current_user, **form.values())
@@ -46,7 +46,7 @@ def edit_fiche(dossier_id, numero):
     if not fiche.can_edit(current_user):
         abort(403)
     form = FicheForm()
-    form.fill_choices(dossier, queries.axes_of(dossier))
+    form.fill_choices(dossier, queries.axes_of(dossier, measures=False))
     if not form.is_submitted():
         form.load(fiche)
     if form.validate_on_submit():

@@ -168,6 +168,26 @@ EVENTS = {
     "declarer_sortie": EventRule("Déclarer la sortie du programme", PREFECTURE, (require_reason,), REASON),
     "cloturer": EventRule("Clôturer le dossier", PREFECTURE),
 }
+# The facts that cost a query to gather (the others are the dossier's own columns, settings or
+# what the user typed), and those each event's guards read: firing an event gathers only its
+# own (a validation reads no document); the pages, which check every action, gather them all.
+# tests/workflows/test_dossier_reads.py checks that no guard reads a fact not listed here.
+COSTLY_FACTS = frozenset({"documents", "signed_document", "last_upload_at", "complements_requested_at",
+                          "signataires", "contenu_manquant", "projet_manquant"})
+_DEPOSIT_READS = frozenset({"documents", "signataires", "contenu_manquant", "projet_manquant"})
+READS = {
+    **{event: _DEPOSIT_READS for event in DEPOSITS},
+    **{event: _DEPOSIT_READS | {"last_upload_at", "complements_requested_at"} for event in REDEPOSITS},
+    "signer_adhesion": frozenset({"documents", "signed_document"}),
+    "signer_cadre": frozenset({"documents", "signed_document"}),
+}
+
+
+def reads(event: str | None) -> frozenset:
+    """The costly facts the guards of `event` read; every one of them for None (a page)."""
+    return COSTLY_FACTS if event is None else READS.get(event, frozenset())
+
+
 # Events that commit nobody (a draft begins): fired by a plain button, without a confirmation page.
 IMMEDIATE = frozenset({"demarrer_adhesion", "demarrer_cadre"})
 

@@ -203,7 +203,9 @@ class _Pending:
     def write(self) -> None:
         """One INSERT for the rows kept so far, and the chains' new heads."""
         if self.entries:
-            db.session.execute(insert(HistoryEntry), [
+            # the table, not the entity: the ORM's bulk INSERT starts a new statement whenever
+            # the next row's None columns differ (one INSERT per row, here); the table's is one
+            db.session.execute(insert(HistoryEntry.__table__), [
                 {key: getattr(entry, key) for key in COLUMNS} for entry in self.entries
             ])
             self.entries = []

@@ -44,7 +44,9 @@ class Machine:
     irreversible: frozenset
     # (subject, user) -> the roles the user holds on this subject
     roles_of: Callable[[Any, Any], frozenset]
-    # (subject, roles, today, **typed data) -> the machine's Facts
+    # (subject, roles, today, event, **typed data) -> the machine's Facts. `event`: the one being
+    # fired, so that a machine may gather only what that event's guards read; None for the
+    # pages, which check every action at once and need every fact.
     facts: Callable[..., Facts]
     # (subject, event, facts) -> Step: the dates the step writes on its subject
     apply: Callable[[Any, str, Facts], Step]
@@ -93,7 +95,7 @@ def fire(subject, machine: Machine, event: str, user, *, expected_version: int |
         raise ConflictError(CONFLICT)
     rule = machine.events[event]
     roles = machine.roles_of(subject, user) if user is not None else frozenset(rule.roles)
-    facts = machine.facts(subject, roles=roles, today=today or today_in_paris(), **data)
+    facts = machine.facts(subject, roles=roles, today=today or today_in_paris(), event=event, **data)
     before = machine.state_of(subject)
     try:
         (workflow if workflow is not None else machine.build(subject)).send(event, facts=facts)

@@ -111,3 +111,20 @@ def test_seed_command_walks_then_clones_and_prints_the_time_of_each_phase(runner
     clones = db.session.scalars(select(Dossier.reference).where(Dossier.reference.contains("~"))).all()
     assert sorted(clones) == sorted([f"{services.DEMO_DOSSIER}~2", f"{services.ADHESION_DOSSIER}~2"])
     assert list(verify_chains()) == []
+
+
+def test_the_demo_check_expects_n_times_the_published_counts_of_a_programme_copied_n_times(walked, monkeypatch):
+    from app.demo import checks
+
+    assert checks.scale() == 1
+    echelle.clone_programme(3)
+    assert checks.scale() == 3
+    monkeypatch.setattr(checks, "compute", lambda level, day, user: _Figures())
+    ranges = {c.label: (c.low, c.high) for c in checks.dashboard()}
+    assert any(low == 3 * 290 and high == 3 * 450 for low, high in ranges.values())  # communes with a cadre
+    assert any((low, high) == (99.5, 100.0) for low, high in ranges.values())  # a share stays a share
+
+
+class _Figures:
+    opah_total = 0
+    total = type("Total", (), {"pct_adhesion": 0, "communes_cadre": 0, "pct_cadre": 0, "communes_ort": 0})()

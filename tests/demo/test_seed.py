@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from app.auth.models import User
 from app.conventions import contenu as contenus
@@ -212,3 +212,21 @@ def _only(keep):
     def only(ids):
         return [d for d in load(ids) if keep(d)]
     return only
+
+
+@pytest.mark.no_transaction
+def test_seed_with_base_upgrades_an_empty_database_and_loads_the_referentiel_first(tmp_path):
+    from app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/vide.sqlite3", "JALONS_ENV": "test",
+                      "DEMO_MODE": True, "DOCUMENTS_DIR": str(tmp_path / "documents"), "MAIL_SERVER": None})
+    result = app.test_cli_runner().invoke(args=["demo", "seed", "--base", "--sans-historique"])
+    assert result.exit_code == 0, result.output
+    assert "Base et référentiel en" in result.output and "communes : 34875 lus" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Dossier.id))) == 1459
+        assert db.session.scalar(text("SELECT version_num FROM alembic_version"))
+        again = app.test_cli_runner().invoke(args=["demo", "seed", "--base", "--sans-historique"])
+        assert again.exit_code == 0 and "Référentiel inchangé" in again.output
+        db.session.remove()
+        db.engine.dispose()

@@ -107,3 +107,90 @@ def test_home_search_stays_within_the_users_scope(client, login_as):
     factories.dossier([factories.commune(other, None, nom="Saint-Jean-d'Angély")], nom="Ailleurs")
     login_as(Role.PREFECTURE, departement_code=mine.code)
     assert _listed(client, "st jean") == {"Ici"}
+
+
+def _page_ids(client, **args) -> list[int]:
+    html = client.get("/", query_string=args).get_data(as_text=True)
+    return [int(n) for n in re.findall(r'<a href="/dossiers/(\d+)">', html)]
+
+
+def _programme_in_three_departements():
+    """Dossiers in three départements, with names repeated within each (the id orders them),
+    some withdrawn: the list's order and its filters have something to tell apart."""
+    dossiers = []
+    for code in ("Z3", "Z1", "Z2"):
+        dep = factories.departement(code=code)
+        for n in range(7):
+            etat = DossierEtat.SORTI if n % 3 == 0 else DossierEtat.LABELLISE
+            nom = f"Bourg {n % 4}"
+            dossiers.append(factories.dossier([factories.commune(dep, nom=nom)], nom=nom, etat=etat))
+    return sorted(dossiers, key=lambda d: (d.departement_code, d.nom, d.id))
+
+
+def test_home_pages_cut_the_ordered_list_without_repeating_or_skipping_a_dossier(
+        client, login_as, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
+    ordered = _programme_in_three_departements()
+    login_as(Role.ANCT)
+    pages = [_page_ids(client, page=n) for n in range(1, 7)]
+    assert [len(ids) for ids in pages] == [4, 4, 4, 4, 4, 1]
+    assert sum(pages, []) == [d.id for d in ordered]
+    assert "page 6 sur 6" in client.get("/?page=6").get_data(as_text=True)
+
+
+def test_home_pages_of_a_filtered_list_hold_the_filtered_dossiers_in_order(
+        client, login_as, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
+    ordered = _programme_in_three_departements()
+    login_as(Role.ANCT)
+    for args, expected in [
+        ({"etat": "sorti"}, [d for d in ordered if d.etat == DossierEtat.SORTI]),
+        ({"departement": "Z2"}, [d for d in ordered if d.departement_code == "Z2"]),
+        ({"q": "bourg", "etat": "labellise"}, [d for d in ordered if d.etat == DossierEtat.LABELLISE]),
+        ({"q": "bourg 1"}, [d for d in ordered if d.nom == "Bourg 1"]),
+    ]:
+        count = -(-len(expected) // 4)
+        pages = [_page_ids(client, page=n, **args) for n in range(1, count + 1)]
+        assert sum(pages, []) == [d.id for d in expected], args
+        assert _page_ids(client, page=count + 1, **args) == pages[-1], args
+
+
+def test_home_page_past_the_end_reads_no_more_than_a_page_in_range(client, login_as, app, monkeypatch,
+                                                                    count_queries):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 4)
+    ordered = _programme_in_three_departements()
+    login_as(Role.ANCT)
+    client.get("/?page=2")
+    with count_queries() as in_range:
+        client.get("/?page=2")
+    with count_queries() as past_the_end:
+        html = client.get("/?page=40").get_data(as_text=True)
+    assert "page 6 sur 6" in html and "la liste compte 6\u00a0pages, voici la dernière" in html
+    assert _page_ids(client, page=40) == [ordered[-1].id]
+    assert past_the_end.count == in_range.count
+
+
+def _departement_options(client) -> list[str]:
+    html = client.get("/").get_data(as_text=True)
+    select = html.split('id="departement"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="([^"]+)"', select)
+
+
+def test_the_departement_filter_offers_the_departements_of_the_users_dossiers(client, login_as):
+    north, south = factories.region(), factories.region()
+    ours, neighbour, elsewhere, empty = (factories.departement(north), factories.departement(north),
+                                        factories.departement(south), factories.departement(north))
+    epci = factories.epci()
+    mine = factories.dossier([factories.commune(ours, epci)])
+    factories.dossier([factories.commune(neighbour)])
+    factories.dossier([factories.commune(elsewhere)])
+    assert empty.code  # a département of the region without a dossier: never offered
+    login_as(Role.PARTENAIRE, region_code=north.code, organisation="Banque des territoires")
+    assert _departement_options(client) == sorted([ours.code, neighbour.code])
+    login_as(Role.COMMUNE, commune_insee=mine.liens_communes[0].commune_insee)
+    assert _departement_options(client) == [ours.code]
+    login_as(Role.EPCI, epci_siren=epci.siren)
+    assert _departement_options(client) == [ours.code]
+    login_as(Role.ANCT)
+    assert set(_departement_options(client)) >= {ours.code, neighbour.code, elsewhere.code}
+    assert empty.code not in _departement_options(client)

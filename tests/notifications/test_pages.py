@@ -58,3 +58,14 @@ def test_the_page_paginates_with_a_bounded_number_of_queries(client, login_as, c
     with count_queries() as many:
         client.get("/notifications")
     assert many.count == few.count
+
+
+def test_a_page_past_the_end_shows_the_last_notifications_and_says_so(client, login_as, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    user = login_as(factories.user_with_role(factories.Role.ANCT))
+    add(user, 5)  # "Dépôt 0" is the oldest: alone on the third page
+    db.session.commit()
+    page = client.get("/notifications?page=9").get_data(as_text=True).replace("&#39;", "'")
+    assert "Cette page n'existe pas\u00a0: la liste compte 3\u00a0pages, voici la dernière." in page
+    assert "Dépôt 0" in page and "Dépôt 1" not in page
+    assert "Aucune notification" not in page

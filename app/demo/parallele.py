@@ -1,0 +1,219 @@
+"""The demo's walk on every core: the programme cut in parts, each walked by a process of its own.
+
+The walk spends its time in Python (the ORM, the machines), not in the database, so a second
+core halves it. Each dossier draws from a generator of its own (app/demo/lifecycle.py): it
+lives the same life whichever process walks it. The dossiers someone acts on in the demo, or
+whose conventions are archived, are walked here; the others are dealt out to the parts, each
+walked by `python -m app.demo.partie` (a new process: it shares no connection with this one).
+
+On PostgreSQL the parts write to the same database at once (each dossier's rows are its own).
+SQLite has one writer at a time, and a walk holds its transaction for a whole batch: each
+other part walks in a copy of the database, merged back here afterwards (`merge`). The copy's
+new rows come after this process's own, so their ids and the foreign keys that name them move
+by the same offset, in SQL; the history of each merged dossier is sealed again, the ids its
+rows name having moved (as `flask demo seed --scale` does for its clones).
+"""
+import json
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from contextlib import closing
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.core.db import db
+from app.demo import echelle
+from app.demo.lifecycle import seed_lifecycle, to_walk
+from app.dossiers.models import Dossier
+from app.workflows.history import HistoryEntry
+
+# Rows the merge writes itself (the history, sealed again) or updates (the dossiers).
+BY_HAND = {"dossier", "history_entry", "history_chain"}
+# Tables keyed by the dossier whose rows a walk creates (FicheCompteur: FA-01 before the cadre).
+BY_DOSSIER = {"fiche_compteur"}
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 4))
+
+
+def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: int = 2020,
+                   progress=None) -> Counter:
+    """`seed_lifecycle` for every dossier to walk, in `workers` processes; returns the scenarios
+    used. Commits (the parts must see what is committed, and their work is committed)."""
+    ids = to_walk()
+    dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all() if workers > 1 else []
+    here = sorted(d.id for d in dossiers if actors_for(d) or archive_for(d))
+    others = sorted(set(ids) - set(here))
+    # each process walks as many dossiers, those kept here counted in this one's share
+    share = -(-len(ids) // workers) if workers > 1 else len(ids)
+    mine = others[:max(share - len(here), 0)]
+    rest = others[len(mine):]
+    parts = [part for part in (rest[k::workers - 1] for k in range(workers - 1)) if part] if workers > 1 else []
+    if not parts:
+        return seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress, ids=ids)
+    db.session.commit()
+    sqlite = db.engine.dialect.name == "sqlite"
+    with tempfile.TemporaryDirectory(prefix="jalons-marche-") as folder:
+        urls = [_copy(os.path.join(folder, f"partie-{n}.sqlite3")) if sqlite else db.engine.url.render_as_string(False)
+                for n in range(len(parts))]
+        before = _max_ids() if sqlite else {}
+        jobs = [Path(folder) / f"partie-{n}.pickle" for n in range(len(parts))]
+        for job, url, part in zip(jobs, urls, parts):
+            job.write_bytes(pickle.dumps({"settings": _settings(url), "ids": part, "today": today, "seed": seed}))
+        processes = [subprocess.Popen([sys.executable, "-m", "app.demo.partie", str(job)]) for job in jobs]
+        try:
+            used = seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress,
+                                  ids=here + mine)
+        finally:
+            codes = [process.wait() for process in processes]
+        if any(codes):
+            raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes})\u00a0: relancez "
+                               "flask demo seed, qui reprend les dossiers qui n'ont pas pris vie.")
+        for job, url, part in zip(jobs, urls, parts):
+            used.update(json.loads(job.with_suffix(".json").read_text()))
+            if sqlite:
+                merge(url.removeprefix("sqlite:///"), part, before)
+    return used
+
+
+def _settings(url: str) -> dict:
+    """This application's settings, for a part's own (the same, but its database)."""
+    settings = {key: value for key, value in current_app.config.items() if key.isupper()}
+    settings.update(SQLALCHEMY_DATABASE_URI=url, DATABASE_URL=url)
+    return settings
+
+
+def _copy(path: str) -> str:
+    """A copy of this SQLite database (its committed state) at `path`; its URL."""
+    source = db.engine.raw_connection()
+    try:
+        with closing(sqlite3.connect(path)) as target:
+            source.driver_connection.backup(target)
+    finally:
+        source.close()
+    return f"sqlite:///{path}"
+
+
+def _tables():
+    return [t for t in db.metadata.sorted_tables if "id" in t.c and t.c.id.primary_key]
+
+
+def _max_ids() -> dict[str, int]:
+    return {t.name: db.session.scalar(select(db.func.coalesce(db.func.max(t.c.id), 0))) for t in _tables()}
+
+
+def merge(path: str, ids: list[int], before: dict[str, int]) -> None:
+    """Bring the rows a part wrote in its copy at `path` (the walk of the dossiers `ids`) into
+    this database. `before`: each table's highest id when the copy was made. Commits."""
+    now = _max_ids()
+    shift = {name: now[name] - before[name] for name in before}
+    # this session's transaction ends first: begun before the merge, its snapshot could not
+    # write after it (SQLite's WAL refuses a read transaction older than the last commit)
+    db.session.commit()
+
+    def moved(table: str, value: int) -> int:
+        return value + shift[table] if value is not None and value > before[table] else value
+
+    connection = db.engine.raw_connection()
+    try:
+        sqlite_connection = connection.driver_connection
+        sqlite_connection.execute("ATTACH DATABASE :path AS part", {"path": path})
+        try:
+            sqlite_connection.execute("BEGIN IMMEDIATE")
+            _check_untouched(sqlite_connection)
+            for table in _tables():
+                if table.name not in BY_HAND:
+                    sqlite_connection.execute(_copy_rows(table, before, shift))
+            for name in BY_DOSSIER:
+                sqlite_connection.execute(f'INSERT INTO main."{name}" SELECT * FROM part."{name}" '
+                                          f"WHERE dossier_id IN ({_list(ids)})")
+            _update_dossiers(sqlite_connection, ids)
+            _history(sqlite_connection, ids, moved)
+            sqlite_connection.execute("COMMIT")
+        except BaseException:
+            sqlite_connection.execute("ROLLBACK")
+            raise
+        finally:
+            sqlite_connection.execute("DETACH DATABASE part")
+    finally:
+        connection.close()
+    db.session.expire_all()
+
+
+def _copy_rows(table, before: dict, shift: dict) -> str:
+    """INSERT … SELECT of the part's new rows of `table`: its id and the foreign keys to the
+    tables whose rows moved, moved; the rest as it is."""
+    values = []
+    for column in table.columns:
+        name = f'"{column.name}"'
+        targets = [fk.column.table.name for fk in column.foreign_keys
+                   if fk.column.table.name in shift and fk.column.name == "id"]
+        if column.name == "id":
+            values.append(f"{name} + {shift[table.name]}")
+        elif targets:
+            values.append(f"CASE WHEN {name} > {before[targets[0]]} THEN {name} + {shift[targets[0]]} ELSE {name} END")
+        else:
+            values.append(name)
+    columns = ", ".join(f'"{c.name}"' for c in table.columns)
+    return (f'INSERT INTO main."{table.name}" ({columns}) SELECT {", ".join(values)} '
+            f'FROM part."{table.name}" WHERE id > {before[table.name]} ORDER BY id')
+
+
+def _check_untouched(connection) -> None:
+    """The tables with no id of their own are reference data (communes, the dossiers' communes):
+    a walk writes nothing there but the chain heads and fiche counters of its own dossiers,
+    copied apart. Anything else would be lost by the merge: refused."""
+    keyed = {t.name for t in _tables()} | BY_HAND | BY_DOSSIER
+    for table in db.metadata.sorted_tables:
+        if table.name in keyed:
+            continue
+        mine, theirs = (connection.execute(f'SELECT count(*) FROM {schema}."{table.name}"').fetchone()[0]
+                        for schema in ("main", "part"))
+        if mine != theirs:
+            raise RuntimeError(f"La marche en parallèle a écrit dans la table {table.name}\u00a0: fusion impossible.")
+
+
+def _update_dossiers(connection, ids: list[int]) -> None:
+    table = Dossier.__table__
+    assignments = ", ".join(f'"{c.name}" = theirs."{c.name}"' for c in table.columns if c.name != "id")
+    connection.execute(f'UPDATE main.dossier SET {assignments} FROM part.dossier AS theirs '
+                       f'WHERE main.dossier.id = theirs.id AND theirs.id IN ({_list(ids)})')
+
+
+def _history(connection, ids: list[int], moved) -> None:
+    """The part's chains, their rows naming the moved subjects and documents, sealed again."""
+    table = HistoryEntry.__table__
+    columns = [c.name for c in table.columns if c.name != "id"]
+    cursor = connection.execute(
+        f'SELECT {", ".join(columns)} FROM part.history_entry WHERE dossier_id IN ({_list(ids)}) '
+        f'ORDER BY dossier_id, seq')
+    rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    # the values as SQLAlchemy reads them (dates, not SQLite's strings): the seal reads those
+    dialect = db.engine.dialect
+    processors = {c.name: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in table.columns}
+    rows = ({name: processors[name](value) if processors[name] else value for name, value in row.items()}
+            for row in rows)
+
+    def changes(row):
+        return {"subject_id": moved(row["subject_type"], row["subject_id"]),
+                "payload": echelle.shift_payload(row["payload"], moved)}
+
+    chains = []
+    binds = {c.name: c.type.dialect_impl(dialect).bind_processor(dialect) for c in table.columns}
+    sql = f'INSERT INTO main.history_entry ({", ".join(columns)}) VALUES ({", ".join(":" + n for n in columns)})'
+    connection.executemany(sql, ({n: binds[n](row[n]) if binds[n] else row[n] for n in columns}
+                                 for row in echelle.reseal(rows, changes, chains)))
+    connection.executemany("INSERT INTO main.history_chain (dossier_id, head, length) "
+                           "VALUES (:dossier_id, :head, :length)", chains)
+
+
+def _list(ids: list[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids)
