@@ -24,6 +24,7 @@ from app.projet.models import FicheAction
 from app.pvd.importer import import_pvd
 from app.referentiel.commands import import_command
 from app.referentiel.models import Commune
+from app.tableaux import registre
 from app.workflows.history import HistoryEntry
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
@@ -113,6 +114,11 @@ def seed(ctx, sans_historique, scale, workers, base):
         db.session.commit()
         click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
         click.echo("  Ceux des autres départements : flask demo comites (make run le lance à côté du serveur).")
+
+    if not registre.lisible():  # the bulk writes above went around the dashboards' register
+        rows = registre.reconstruire()
+        db.session.commit()
+        phase = _phase(f"Registre des tableaux de bord ({rows} lignes)", phase)
 
     for account, action in accounts:
         click.echo(f"Compte {account.role.label} : {account.email} ({action})")
