@@ -68,7 +68,8 @@ def one_run(comites: bool) -> dict:
             server.wait()
         phases = {label: float(seconds) for label, seconds in
                   re.findall(r"^(.+?) en ([0-9.]+) s\.$", seed.stdout, re.M)}
-        result = {"seed": seeded - started, "server": served - seeded, "total": served - started, "phases": phases}
+        result = {"seed": seeded - started, "server": served - seeded, "total": served - started, "phases": phases,
+                  "cpu": re.findall(r"temps de processeur : (.+)$", seed.stdout, re.M)}
         if comites:
             begun = time.perf_counter()
             done = subprocess.run(FLASK + ["demo", "comites"], cwd=ROOT, env=env, capture_output=True, text=True)
@@ -91,6 +92,8 @@ def main(argv=None) -> None:
               f"flask demo seed --base {result['seed']:.1f} s, flask run jusqu'à la page {result['server']:.1f} s")
         for label, seconds in result["phases"].items():
             print(f"    {label} : {seconds:.1f} s")
+        for cpu in result["cpu"]:
+            print(f"    la marche, en temps de processeur : {cpu}")
         if "comites" in result:
             print(f"  ensuite, flask demo comites seul : {result['comites']:.1f} s ({' / '.join(result['comites_output'])})")
     print(f"Charge après : {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
