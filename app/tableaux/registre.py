@@ -314,7 +314,11 @@ def _bulk(state) -> None:
 
 
 def _forget(session, transaction) -> None:
-    session.info.pop(INFO, None)
+    """The state is read again after the transaction, or a savepoint (rolled back, it may undo
+    an invalidation), not after the inner transaction of each flush (it would be read at every
+    flush: ten times a dossier in the demo's walk)."""
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(INFO, None)
     if transaction.parent is None:
         session.info.pop(PENDING, None)
 
