@@ -68,7 +68,11 @@ def test_posts_cover_94_percent_of_the_communes_within_the_caps_and_opah_by_type
     communes = db.session.scalar(select(func.count()).select_from(DossierCommune))
     covered = db.session.scalar(select(func.count()).select_from(DossierCommune).where(
         DossierCommune.dossier_id.in_(select(PosteChefDeProjet.dossier_id))))
-    assert made["postes"] <= 904 and covered >= communes * Decimal("0.94")
+    # 94 % of the communes, or every commune that may have a post (adhésion signed, not sorti)
+    # when a small sample has fewer: its dossiers' lives depend on their references
+    eligible = db.session.scalar(select(func.count()).select_from(DossierCommune).join(Dossier).where(
+        Dossier.etat != E.SORTI, Dossier.adhesion_signee_le.is_not(None)))
+    assert made["postes"] <= 904 and covered >= min(communes * Decimal("0.94"), eligible)
     kinds = Counter(db.session.scalars(select(CommuneRevitalisation.opah_type)))
     assert kinds[OpahType.OPAH_RU] >= min(133, made["opah"] * 133 // 638) and OpahType.AUCUNE not in kinds
     signed = {d.id for d in dossiers if d.cadre_signee_le is not None}  # clôturés and sortis after it too
