@@ -25,6 +25,7 @@ from app.dossiers.documents import bp as documents_bp
 from app.dossiers.views import bp as dossiers_bp
 from app.exploitation.commands import storage_cli
 from app.exploitation.health import bp as exploitation_bp
+from app.exports.commands import exports_cli
 from app.exports.views import bp as exports_bp
 from app.extensions import csrf, db, login_manager, migrate
 from app.help.views import bp as help_bp
@@ -40,7 +41,8 @@ from app.projet import subscribers as projet
 from app.projet.blueprint import bp as projet_bp
 from app.pvd.commands import pvd_cli
 from app.referentiel.commands import referentiel_cli
-from app.tableaux.commands import rapports_cli
+from app.tableaux import registre
+from app.tableaux.commands import rapports_cli, tableaux_cli
 from app.tableaux.views import bp as tableaux_bp
 from app.territoires.views import bp as territoires_bp
 
@@ -48,7 +50,7 @@ BLUEPRINTS = (auth_bp, admin_bp, dossiers_bp, documents_bp, avenants_bp, instruc
               territoires_bp, help_bp, conventions_bp, legal_bp, notifications_bp, settings_bp,
               projet_bp, exploitation_bp, exports_bp, api_tokens_bp, api_bp, tableaux_bp, comite_bp)
 COMMANDS = (referentiel_cli, pvd_cli, demo_cli, outbox_cli, audit_cli, alerts_cli, digest_cli, storage_cli,
-            rapports_cli)
+            rapports_cli, tableaux_cli, exports_cli)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -92,4 +94,5 @@ def _subscribe_once() -> None:
         notifications.subscribe()
         projet.subscribe()
         comite.subscribe()
+        registre.subscribe()  # the dashboards' register, kept in step by every flush
         _subscribed = True

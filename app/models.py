@@ -5,6 +5,7 @@ from app.comite.models import AvisPartenaire, InviteComite, PointOrdreDuJour, Pr
 from app.conventions.models import ConventionContenu, ConventionPdf, SecteurIntervention, Signataire
 from app.core.outbox import OutboxAttachment, OutboxMessage
 from app.documents.models import Document, DocumentVersion
+from app.exports.models import ExportDemande
 from app.avenants.models import Avenant
 from app.dossiers.models import Dossier, DossierCommune
 from app.notifications.models import AlertSent, Notification, NotificationPreference, ProgrammeSetting
@@ -12,12 +13,12 @@ from app.projet.models import (
     AxeStrategique, FicheAction, FicheCompteur, Indicateur, LigneFinancement, MesureIndicateur, NoteAvancement,
 )
 from app.projet.territoire_models import (
-    CommuneRevitalisation, PosteChefDeProjet, PosteCofinancement, SecteurOrt,
+    CommuneRevitalisation, OpahPeriode, PosteChefDeProjet, PosteCofinancement, SecteurOrt,
 )
 from app.referentiel.models import (
     CodeHistorique, Commune, Departement, Epci, ReferentielImport, Region,
 )
-from app.tableaux.models import RapportDemande
+from app.tableaux.models import Cumul, EtatRegistre, RapportDemande, Variation
 from app.workflows.history import HistoryChain, HistoryEntry
 
 __all__ = [
@@ -27,7 +28,7 @@ __all__ = [
     "SecteurIntervention", "Signataire", "User",
     "UserSession", "AlertSent", "Notification", "NotificationPreference", "ProgrammeSetting",
     "AxeStrategique", "FicheAction", "FicheCompteur", "Indicateur", "LigneFinancement", "MesureIndicateur",
-    "NoteAvancement", "CommuneRevitalisation", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
-    "RapportDemande",
+    "NoteAvancement", "CommuneRevitalisation", "OpahPeriode", "PosteChefDeProjet", "PosteCofinancement", "SecteurOrt",
+    "RapportDemande", "Cumul", "EtatRegistre", "Variation", "ExportDemande",
     "AvisPartenaire", "InviteComite", "PointOrdreDuJour", "Presence", "ReunionComite",
 ]

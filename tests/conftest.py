@@ -15,6 +15,7 @@ from sqlalchemy import event
 from app import create_app
 from app.auth.signin import session_data
 from app.core.db import db
+from app.tableaux import registre
 from tests import factories
 from tests.fixtures_referentiel import referentiel  # noqa: F401  (the real geography, on demand)
 from tests.mail_fixtures import closed_smtp_port, smtp_server  # noqa: F401  (a real SMTP server)
@@ -70,6 +71,8 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         db.drop_all()
         db.create_all()
+        registre.reconstruire()  # the dashboards' register, kept in step from here on, as in production
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()
@@ -84,6 +87,12 @@ def _transaction(request, app):
     """
     if "no_transaction" in request.keywords:
         yield None
+        # Such a test commits and cleans up by raw SQL, around the dashboards' register: rebuilt
+        # for the next tests (as `flask tableaux reconstruire` after a write that goes around it).
+        with app.app_context():
+            registre.reconstruire()
+            db.session.commit()
+            db.session.remove()
         return
     with app.app_context():
         connection = db.engine.connect()

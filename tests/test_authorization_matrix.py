@@ -290,6 +290,21 @@ def token_of_the_commune(world: World) -> int:
     return token.id
 
 
+def export_of_the_commune(world: World) -> int:
+    """A prepared XLSX export of the world's commune user: its requester's alone."""
+    from datetime import date
+
+    from app.core.db import db
+    from app.core.storage import get_storage
+    from app.exports.models import ExportDemande, ExportEtat
+
+    row = ExportDemande(user_id=world.users["commune"].id, kind="dossiers", jour=date(2025, 1, 31),
+                        etat=ExportEtat.PRET, fichier=get_storage().save(b"PK\x03\x04"), lignes=1)
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
 def own_token(actor: str) -> str:
     if actor == ANONYMOUS:
         return LOGIN
@@ -475,6 +490,9 @@ RULES: dict[str, Rule] = {
     "exports.dossiers": Rule(lambda w: "/exports/dossiers.csv", logged_in),
     "exports.fiches": Rule(lambda w: "/exports/fiches.xlsx", logged_in),
     "exports.colonnes": Rule(lambda w: "/exports/colonnes", logged_in),
+    "exports.preparer": Rule(lambda w: "/exports/fiches.xlsx", logged_in, "POST"),
+    "exports.demandes": Rule(lambda w: "/exports/demandes", logged_in),
+    "exports.demande": Rule(lambda w: f"/exports/demandes/{export_of_the_commune(w)}.xlsx", own_token),
     # API tokens: a user's own page; someone else's token does not exist for them.
     "api_tokens.index": Rule(lambda w: "/mon-compte/jetons", logged_in),
     "api_tokens.revoke": Rule(lambda w: f"/mon-compte/jetons/{token_of_the_commune(w)}/revoquer", own_token),

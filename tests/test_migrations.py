@@ -298,3 +298,36 @@ def test_withdrawal_columns_are_added_beside_the_documents_and_removed_again(mig
         assert "withdrawn_by_id" in {c["name"] for c in inspect(db.engine).get_columns("document")}
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM document_version")).scalar() == 1
+
+
+# --- OPAH periods (8b4738f19863) and the dashboards' register (d250c8261ce0) ------------------
+
+def test_each_commune_in_an_opah_gets_a_period_without_a_day_and_keeps_its_row_when_undone(migrations_app):
+    from sqlalchemy import text
+
+    upgrade(revision="92d319981e86")
+    with db.engine.begin() as connection:
+        for statement in (
+            "INSERT INTO region (code, nom) VALUES ('ZR', 'Région')",
+            "INSERT INTO departement (code, nom, region_code) VALUES ('ZD', 'Dép', 'ZR')",
+            "INSERT INTO commune (insee, nom, departement_code) VALUES ('Z0001', 'A', 'ZD'), ('Z0002', 'B', 'ZD')",
+            "INSERT INTO dossier (id, reference, nom, departement_code, etat, version, created_at, updated_at) "
+            "VALUES (1, 'pvd-z', 'Z', 'ZD', 'mise_en_oeuvre', 1, '2025-01-01', '2025-01-01')",
+            "INSERT INTO commune_revitalisation (id, dossier_id, commune_insee, opah_type, opah_phase, updated_at) "
+            "VALUES (1, 1, 'Z0001', 'opah_ru', 'operationnelle', '2025-02-03'), "
+            "(2, 1, 'Z0002', 'aucune', NULL, '2025-02-03')",
+        ):
+            connection.execute(text(statement))
+    upgrade()
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT revitalisation_id, opah_type, opah_phase, depuis_le FROM opah_periode")).all() == [
+            (1, "opah_ru", "operationnelle", None)]
+        assert connection.execute(text("SELECT count(*) FROM tableau_registre")).scalar() == 0  # not built yet
+    downgrade(revision="92d319981e86")
+    assert not {"opah_periode", "tableau_variation", "tableau_cumul", "tableau_registre"} & set(
+        inspect(db.engine).get_table_names())
+    with db.engine.connect() as connection:
+        assert connection.execute(text(
+            "SELECT commune_insee, opah_type, opah_phase FROM commune_revitalisation ORDER BY id")).all() == [
+            ("Z0001", "opah_ru", "operationnelle"), ("Z0002", "aucune", None)]

@@ -3,7 +3,7 @@
 Session pages, under « Mon compte »: CSRF applies as everywhere. A token is its owner's
 alone: anyone else's id answers 404.
 """
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from app.api import tokens
@@ -15,20 +15,31 @@ from app.core.urls import external_url
 bp = Blueprint("api_tokens", __name__)
 
 
+HELD = "jeton_a_montrer"  # the session cookie's half of a new secret (app/api/tokens.hold)
+
+
 @bp.route("/mon-compte/jetons", methods=["GET", "POST"])
 def index():
+    """POST creates a token and redirects here; this GET shows its secret once (a refresh,
+    a second visit, the back button show nothing more and create nothing)."""
     user = current_user._get_current_object()
     form = TokenForm()
-    created = secret = None
     if form.validate_on_submit():
         try:
-            created, secret = tokens.create_token(user, form.nom.data)
+            token, secret = tokens.create_token(user, form.nom.data)
         except DomainError as exc:
             form.nom.errors.append(str(exc))
         else:
+            session[HELD] = {"id": token.id, "cle": tokens.hold(token, secret)}
             db.session.commit()
-            form = TokenForm(formdata=None)
-    # The secret is in this one response (sent no-store), never in the session or a redirect.
+            return redirect(url_for("api_tokens.index"))
+    created = secret = None
+    held = session.pop(HELD, None)
+    if isinstance(held, dict):
+        created = tokens.token_of(user, held.get("id"))
+        secret = tokens.take(created, str(held.get("cle", "")))
+        db.session.commit()
+    # The page that shows the secret is sent no-store, like every page.
     return render_template("api/tokens.html", form=form, tokens=tokens.tokens_of(user), created=created,
                            secret=secret)
 

@@ -25,6 +25,9 @@ class ApiToken(db.Model):
     # The rate limit's fixed window: its start and the requests counted in it.
     fenetre_debut: Mapped[datetime | None]
     fenetre_requetes: Mapped[int] = mapped_column(default=0)
+    # From its creation until the page that shows it once: the secret XOR a random key that only
+    # the creator's session cookie holds (app/api/tokens.hold), hex. Neither half alone tells it.
+    a_montrer: Mapped[str | None] = mapped_column(String(128))
 
     user = relationship("User")
 

@@ -142,8 +142,11 @@ SCHEMAS["TableauDeBord"] = _object({
     "niveau": {"type": "string", "enum": ["national", "region", "departement"]},
     "au": DATE,
     **{k: v for k, v in _LIGNE.items()},
-    "opah": {"type": "object", "additionalProperties": _COUNT, "description": "Communes par type d'OPAH."},
+    "opah": {"type": "object", "additionalProperties": _COUNT,
+             "description": "Communes en OPAH à la date, par type d'OPAH."},
     "opah_total": _COUNT,
+    "opah_sans_date": {**_COUNT, "description": "Parmi elles, celles dont l'OPAH a été enregistrée sans sa date "
+                                                "de début (comptées à toute date)."},
     "credits": {"type": "object", "additionalProperties": _EUROS, "description": "Par financeur, puis par statut."},
     "credits_total": _EUROS,
     "fiches": {"type": "object", "additionalProperties": _COUNT, "description": "Fiches action par état."},
@@ -152,7 +155,7 @@ SCHEMAS["TableauDeBord"] = _object({
     "par_departement": {"type": "array", "items": _ref("LigneDuTableau")},
     "par_region": {"type": "array", "items": _ref("LigneDuTableau")},
     "notes": {"type": "array", "items": {"type": "string"},
-              "description": "Ce qui ne peut pas être daté (chiffres donnés au jour de la requête)."},
+              "description": "Les limites des chiffres à une date passée."},
 })
 
 

@@ -1,8 +1,11 @@
 """Create, authenticate, rate-limit and revoke personal API tokens. Flush, never commit.
 
 A secret is `jalons_` + `secrets.token_urlsafe(32)` (256 random bits): the prefix makes a
-leaked one recognisable (secret scanners, logs). Only its SHA-256 is stored; it is shown
-once, at its creation.
+leaked one recognisable (secret scanners, logs). Only its SHA-256 is kept; it is shown once,
+on the page the creation redirects to (POST, redirect, GET: a refresh creates nothing). Until
+that page, it is split in two (`hold`): the secret XOR a one-time random key on the token's
+row, the key in the creator's session cookie; the page puts them together and clears both
+(`take`), so a second visit shows nothing.
 
 Rate limit: like the login's limiter, counted in the database, so that every gunicorn worker
 shares it: at most API_RATE_LIMIT requests per token in a fixed window of
@@ -46,6 +49,33 @@ def create_token(user: User, nom: str) -> tuple[ApiToken, str]:
     db.session.add(token)
     db.session.flush()
     return token, secret
+
+
+def _xor(data: bytes, key: bytes) -> bytes:
+    return bytes(a ^ b for a, b in zip(data, key, strict=True))
+
+
+def hold(token: ApiToken, secret: str) -> str:
+    """Keep the secret until the page that shows it: its row gets the secret XOR a new random
+    key, and the key (hex) is returned, for the creator's session cookie. Flushes."""
+    key = secrets.token_bytes(len(secret.encode()))
+    token.a_montrer = _xor(secret.encode(), key).hex()
+    db.session.flush()
+    return key.hex()
+
+
+def take(token: ApiToken | None, key: str) -> str | None:
+    """The secret held for `token`, once: its row forgets its half. None when already shown
+    (or the key does not fit). Flushes."""
+    if token is None or not token.a_montrer or not token.active:
+        return None
+    held, token.a_montrer = bytes.fromhex(token.a_montrer), None
+    db.session.flush()
+    try:
+        secret = _xor(held, bytes.fromhex(key)).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return secret if fingerprint(secret) == token.empreinte else None
 
 
 def tokens_of(user: User) -> list[ApiToken]:

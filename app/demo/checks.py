@@ -63,7 +63,7 @@ DASHBOARD = (
     ("communes avec une convention-cadre signée au 31/12/2024 (%, publié\u00a0: 90\u00a0%)", date(2024, 12, 31),
      "pct_cadre", 85.0, 95.0),
     ("communes engagées dans une ORT au 31/12/2022 (publié\u00a0: 291)", date(2022, 12, 31), "communes_ort", 230, 400),
-    ("communes en OPAH (publié\u00a0: 638)", None, "opah_total", 600, 680),
+    ("communes en OPAH au 31/01/2023 (publié\u00a0: 638)", date(2023, 1, 31), "opah_total", 600, 680),
 )
 
 

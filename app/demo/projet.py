@@ -4,9 +4,10 @@ financing granted or paid for the years up to 2023 is about the published 1.1 bi
 
 A fiche's state follows its dossier's step (drafts and submissions while the convention-cadre
 is written, engaged and done fiches once it is signed), and an engaged fiche is always covered
-(granted + autofinancement ≥ cost HT), as the machine requires. Each fiche gets one row in its
-dossier's sealed history — a "reprise de données" (no person), as an import would write it —,
-so that `flask audit verify` finds every fiche's state recorded. Rows go in with one
+(granted + autofinancement ≥ cost HT), as the machine requires. Each step that led a fiche to
+its state gets one row in its dossier's sealed history, on a past day after the adhésion — a
+"reprise de données" (no person), as an import would write it —, so that `flask audit verify`
+finds every fiche's state recorded and the dashboards at a past date see it as it was then. Rows go in with one
 executemany per table (and RETURNING for the ids), whatever the number of dossiers.
 
 The convention-cadre formalises the projet: before a dossier's first cadre deposit, the walk
@@ -14,7 +15,7 @@ gives it what that deposit needs (`prepare_cadre`: an axe with its indicators, a
 with its financing plan); `seed_projets` then completes every projet around it.
 """
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -23,7 +24,6 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db, insert_returning_ids
-from app.core.formatting import utcnow
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.projet.access import PROJET_STATES
 from app.projet.convention import cadre_missing
@@ -57,6 +57,14 @@ OPEN_CADRE = {F.BROUILLON: 4, F.SOUMISE: 2, F.VALIDEE: 3, F.A_REVOIR: 1, F.ENGAG
 SIGNED = {F.BROUILLON: 1, F.SOUMISE: 1, F.VALIDEE: 2, F.A_REVOIR: 0.3, F.REFUSEE: 0.3, F.ENGAGEE: 4,
           F.REALISEE: 3, F.ABANDONNEE: 0.5}
 CENT = Decimal("0.01")
+# The steps a fiche went through to its state, and the days between two steps: each one a row of
+# the history on its day, so that the dashboards at a past date see the fiche as it was then.
+PATHS = {F.BROUILLON: (), F.SOUMISE: (F.SOUMISE,), F.VALIDEE: (F.SOUMISE, F.VALIDEE),
+         F.A_REVOIR: (F.SOUMISE, F.A_REVOIR), F.REFUSEE: (F.SOUMISE, F.REFUSEE),
+         F.ENGAGEE: (F.SOUMISE, F.VALIDEE, F.ENGAGEE), F.REALISEE: (F.SOUMISE, F.VALIDEE, F.ENGAGEE, F.REALISEE),
+         F.ABANDONNEE: (F.SOUMISE, F.ABANDONNEE)}
+GAPS = {F.SOUMISE: (10, 120), F.VALIDEE: (20, 90), F.A_REVOIR: (20, 90), F.REFUSEE: (20, 90),
+        F.ENGAGEE: (30, 300), F.REALISEE: (180, 700), F.ABANDONNEE: (30, 400)}
 
 
 def _line_statuses(rng, etat, partners: int) -> list:
@@ -97,6 +105,27 @@ def plan(rng, dossier, today) -> dict:
                        "titre": rng.choice(FICHES), "lines": lines,
                        "gap": etat not in (F.ENGAGEE, F.REALISEE) and rng.random() < 0.4})
     return {"dossier": dossier, "axes": axes, "fiches": fiches}
+
+
+def _path(dossier, fiche: dict, today: date) -> list[tuple]:
+    """(state, day) of each step of a fiche, from its writing to its state, all by yesterday:
+    written after the adhésion, most of them before the convention-cadre's signature (its plan
+    d'action). Its own random draw: the other figures of the demo do not move."""
+    rng = random.Random(dossier.id * 1000 + fiche["numero"])
+    start = (dossier.adhesion_signee_le or date(2021, 6, 1)) + timedelta(days=30)
+    last = today - timedelta(days=1)
+    until = dossier.cadre_signee_le if dossier.cadre_signee_le and rng.random() < 0.7 else last
+    day = start + timedelta(days=rng.randint(0, max((until - start).days, 0)))
+    path = [(F.BROUILLON, day)]
+    for state in PATHS[fiche["etat"]]:
+        day += timedelta(days=rng.randint(*GAPS[state]))
+        path.append((state, day))
+    first, end = path[0][1], path[-1][1]
+    if end > last:  # squeezed between its first day and yesterday
+        room = max((last - first).days, 0)
+        path = [(state, min(first, last) + timedelta(days=(on - first).days * room // max((end - first).days, 1)))
+                for state, on in path]
+    return path
 
 
 def _scale(plans) -> Decimal:
@@ -208,12 +237,17 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
             if f["gap"]:
                 cost += _money(cost * Decimal(rng.randint(5, 30)) / 100)
             f["scaled"] = lines
+            f["path"] = _path(p["dossier"], f, today)
+            days = dict(f["path"])
             fiche_rows.append({
                 "dossier_id": p["dossier"].id, "numero": f["numero"], "titre": f["titre"],
                 "axe_id": p["axe_ids"][f["axe"]], "description": f"{f['titre']} : étude, travaux et suivi.",
                 "maitre_ouvrage_code": rng.choice(names), "date_debut": f["debut"], "date_fin": f["fin"],
                 "cout_ht": cost, "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": f["etat"],
-                "soumise_le": f["debut"] if f["etat"] != F.BROUILLON else None, "version": 1,
+                "soumise_le": days.get(F.SOUMISE), "version": 1,
+                "decidee_le": days.get(F.VALIDEE) or days.get(F.A_REVOIR) or days.get(F.REFUSEE),
+                "engagee_le": days.get(F.ENGAGEE), "realisee_le": days.get(F.REALISEE),
+                "created_at": datetime.combine(f["path"][0][1], time(9)),
             })
     fiche_ids = insert_returning_ids(FicheAction, fiche_rows)
     cursor = iter(fiche_ids)
@@ -225,7 +259,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
                 line_rows.append({"fiche_id": f["id"], "source": code, "annee": year, "montant": amount, "statut": statut,
                                   "sollicite_le": date(year, 2, 1) if statut != S.PREVU else None,
                                   "decide_le": decided, "verse_le": date(year, 11, 1) if statut == S.VERSE else None,
-                                  "version": 1})
+                                  "version": 1, "created_at": datetime.combine(f["path"][0][1], time(9))})
     db.session.execute(insert(LigneFinancement.__table__), line_rows)
     db.session.execute(delete(FicheCompteur).where(FicheCompteur.dossier_id.in_(list(counters))))
     db.session.execute(insert(FicheCompteur.__table__), [
@@ -236,25 +270,29 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
 
 
 def _history(plans) -> None:
-    """One sealed row per fiche ("reprise de données"), appended to each dossier's chain."""
+    """One sealed row per step of each fiche ("reprise de données", on the step's day: 9:00 UTC),
+    appended to each dossier's chain."""
     key_id = current_app.config["AUDIT_KEY_ID"]
     key = history.audit_keys()[key_id]
     chains = {c.dossier_id: c for c in db.session.scalars(select(HistoryChain))}
-    rows, now = [], utcnow()
+    rows = []
     for p in plans:
         dossier_id = p["dossier"].id
         chain = chains.get(dossier_id)
         if chain is None:
             chain = chains[dossier_id] = HistoryChain(dossier_id=dossier_id, head=history.GENESIS, length=0)
             db.session.add(chain)
-        for f in p["fiches"]:  # plain rows, sealed as HistoryEntry seals its own (no ORM object: 25,000 of them)
-            entry = SimpleNamespace(
-                dossier_id=dossier_id, seq=chain.length + 1, subject_type="fiche_action", subject_id=f["id"],
-                machine="fiche", event="reprise", label=f"Fiche action FA-{f['numero']:02d} reprise ({f['etat'].label})",
-                from_state=None, to_state=f["etat"].value, user_id=None, role=None, at=now,
-                effective_on=None, reason=None, payload=None, key_id=key_id, prev_hash=chain.head)
-            entry.hash = history.sign(key, HistoryEntry.content(entry))
-            chain.head, chain.length = entry.hash, entry.seq
-            rows.append(vars(entry))
+        for f in p["fiches"]:  # plain rows, sealed as HistoryEntry seals its own (no ORM object: 60,000 of them)
+            before = None
+            for state, day in f["path"]:
+                entry = SimpleNamespace(
+                    dossier_id=dossier_id, seq=chain.length + 1, subject_type="fiche_action", subject_id=f["id"],
+                    machine="fiche", event="reprise", label=f"Fiche action FA-{f['numero']:02d} reprise ({state.label})",
+                    from_state=before, to_state=state.value, user_id=None, role=None,
+                    at=datetime.combine(day, time(9)), effective_on=None, reason=None, payload=None, key_id=key_id,
+                    prev_hash=chain.head)
+                entry.hash = history.sign(key, HistoryEntry.content(entry))
+                chain.head, chain.length, before = entry.hash, entry.seq, state.value
+                rows.append(vars(entry))
     db.session.execute(insert(HistoryEntry.__table__), rows)
     db.session.flush()

@@ -1,19 +1,20 @@
 """The demo's chef de projet posts and OPAH, in bulk, calibrated on the published figures:
 904 subsidised posts covering about 94 % of the communes (01/2023; one person often serves
-several dossiers of an EPCI), 638 communes in an OPAH
-(133 OPAH-RU, 68 OPAH-RR). The ORT come from the signatures of the conventions-cadres
-(app/projet/subscribers.py), as in real life."""
+several dossiers of an EPCI), 638 communes in an OPAH at 01/2023 (133 OPAH-RU, 68 OPAH-RR),
+each with the dated phases that led it there. The ORT come from the signatures of the
+conventions-cadres (app/projet/subscribers.py), as in real life."""
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select, update
 
 from app.core.db import db, insert_returning_ids
+from app.core.formatting import today_in_paris
 from app.dossiers.models import Dossier, DossierCommune, DossierEtat as E
 from app.projet import postes
 from app.projet.territoire_models import (
-    CommuneRevitalisation, OpahPhase, OpahType, PosteChefDeProjet, PosteCofinancement,
+    CommuneRevitalisation, OpahPeriode, OpahPhase, OpahType, PosteChefDeProjet, PosteCofinancement,
 )
 
 POSTS = 904
@@ -83,7 +84,28 @@ def _cofinance(rng, posts) -> None:
         db.session.execute(insert(PosteCofinancement.__table__), rows)
 
 
-def seed_opah(rng: random.Random) -> int:
+# The published 638 communes in an OPAH are those of 01/2023: every demo OPAH began by then.
+OPAH_BY = date(2023, 1, 31)
+
+
+def opah_periods(rng: random.Random, phase: OpahPhase, kind: OpahType, today: date) -> list[dict]:
+    """The phases that led a commune's OPAH to `phase`: the study (pré-opérationnelle) began by
+    01/2023, the operation 9 to 18 months later, its evaluation five years after that."""
+    earliest = {OpahPhase.PRE_OPERATIONNELLE: date(2021, 9, 1), OpahPhase.OPERATIONNELLE: date(2018, 6, 1),
+                OpahPhase.EVALUATION: date(2017, 1, 1)}[phase]
+    since = earliest + timedelta(days=rng.randrange((OPAH_BY - earliest).days))
+    periods = []
+    for step in OpahPhase:
+        periods.append({"opah_type": kind, "opah_phase": step, "depuis_le": since})
+        if step == phase:
+            return periods
+        since = min(since + timedelta(days=rng.randint(270, 540) if step == OpahPhase.PRE_OPERATIONNELLE
+                                      else rng.randint(1700, 1900)), today)
+    return periods
+
+
+def seed_opah(rng: random.Random, today: date | None = None) -> int:
+    today = today or today_in_paris()
     communes = db.session.execute(
         select(DossierCommune.commune_insee, DossierCommune.dossier_id)
         .join(Dossier, Dossier.id == DossierCommune.dossier_id)
@@ -92,9 +114,10 @@ def seed_opah(rng: random.Random) -> int:
     picked = rng.sample(communes, min(sum(OPAH.values()), len(communes)))
     kinds = [kind for kind, count in OPAH.items() for _ in range(count)]
     existing = dict(db.session.execute(select(CommuneRevitalisation.commune_insee, CommuneRevitalisation.id)).all())
-    inserts, updates = [], []
+    inserts, updates, periods = [], [], {}
     for (insee, dossier_id), kind in zip(picked, kinds):
         values = {"opah_type": kind, "opah_phase": rng.choices(list(OpahPhase), weights=[2, 6, 1])[0]}
+        periods[insee] = opah_periods(rng, values["opah_phase"], kind, today)
         if insee in existing:
             updates.append({"id": existing[insee], **values})
         else:
@@ -103,6 +126,10 @@ def seed_opah(rng: random.Random) -> int:
         db.session.execute(insert(CommuneRevitalisation.__table__), inserts)
     if updates:
         db.session.execute(update(CommuneRevitalisation), updates)
+    ids = dict(db.session.execute(select(CommuneRevitalisation.commune_insee, CommuneRevitalisation.id)
+                                  .where(CommuneRevitalisation.commune_insee.in_(list(periods)))).all())
+    db.session.execute(insert(OpahPeriode), [{"revitalisation_id": ids[insee], **period}
+                                             for insee, rows in periods.items() for period in rows])
     return len(picked)
 
 

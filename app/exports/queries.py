@@ -121,3 +121,4 @@ def fiche_rows(user, filters: dict, today: date):
 
 
 ROWS = {"dossiers": dossier_rows, "fiches": fiche_rows}
+STATEMENTS = {"dossiers": dossier_statement, "fiches": fiche_statement}

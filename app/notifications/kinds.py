@@ -34,6 +34,7 @@ KINDS = {kind.name: kind for kind in (
     Kind("alerte_complements", "Des compléments demandés restent sans réponse", required=True),
     Kind("fiche_soumise", "Une fiche action est soumise au comité de projet"),
     Kind("rapport_pret", "Le rapport «\u00a0point d'avancement\u00a0» que vous avez demandé est prêt"),
+    Kind("export_pret", "Le grand export XLSX que vous avez demandé est prêt"),
     Kind("avis_partenaire", "Un partenaire donne son avis sur une fiche action"),
     Kind("decision_financement", "Un financeur enregistre sa décision ou son versement"),
 )}

@@ -43,6 +43,12 @@ class CommuneRevitalisationForm(Form):
     opah_phase = SelectField("Phase de l'OPAH", validate_choice=False,
                              choices=[SelectChoice("", "—")] + [SelectChoice(p.value, p.label) for p in OpahPhase],
                              coerce=lambda v: OpahPhase(v) if v else None)
+    opah_changement_le = DateField(
+        "Date du changement de l'OPAH", validators=[Optional()],
+        description="Quand l'OPAH ou sa phase change : le jour où la nouvelle phase a commencé (pour "
+                    "« Aucune », le jour où l'OPAH s'est terminée). Avec la même OPAH et la même "
+                    "phase, corrige la date de la phase en cours. Les tableaux de bord comptent la commune "
+                    "à partir de cette date.")
 
 
 class SecteurForm(Form):

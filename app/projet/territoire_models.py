@@ -10,8 +10,8 @@ from app.core.db import db, value_enum
 from app.core.formatting import utcnow
 from app.projet.models import Money
 
-__all__ = ["CommuneRevitalisation", "OpahPhase", "OpahType", "PosteChefDeProjet", "PosteCofinancement",
-           "SecteurOrt", "COFINANCEURS"]
+__all__ = ["CommuneRevitalisation", "OpahPeriode", "OpahPhase", "OpahType", "PosteChefDeProjet",
+           "PosteCofinancement", "SecteurOrt", "COFINANCEURS"]
 
 # Who cofinances a chef de projet post under the programme.
 COFINANCEURS = {"anct": "ANCT", "banque_des_territoires": "Banque des territoires", "anah": "Anah"}
@@ -84,7 +84,8 @@ class OpahPhase(str, enum.Enum):
 
 
 class CommuneRevitalisation(db.Model):
-    """A commune of a dossier: engaged in an ORT since when, and its OPAH."""
+    """A commune of a dossier: engaged in an ORT since when, and its OPAH (the kind and phase of
+    today; since when, and before, in its `opah_periodes`)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
@@ -97,8 +98,29 @@ class CommuneRevitalisation(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     commune = relationship("Commune")
+    opah_periodes: Mapped[list["OpahPeriode"]] = relationship(order_by="OpahPeriode.id")
 
     __table_args__ = (UniqueConstraint("dossier_id", "commune_insee"),)
+
+    @property
+    def opah_depuis_le(self) -> date | None:
+        """The day the OPAH's current phase began (or the OPAH ended, kind « aucune »)."""
+        return self.opah_periodes[-1].depuis_le if self.opah_periodes else None
+
+
+class OpahPeriode(db.Model):
+    """The OPAH of a commune from a day: its kind and phase from `depuis_le` until the next row
+    of the commune (rows come in the order of their days: a later row never starts earlier).
+    Kind « aucune » from a day: the OPAH ended then. What "communes en OPAH au JJ/MM/AAAA" reads:
+    each commune's last row started by that day. `depuis_le` None: an OPAH recorded before Jalons
+    asked for its date (migration 8b4738f19863), counted at every day."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revitalisation_id: Mapped[int] = mapped_column(ForeignKey("commune_revitalisation.id"), index=True)
+    opah_type: Mapped[OpahType] = mapped_column(value_enum(OpahType, 20))
+    opah_phase: Mapped[OpahPhase | None] = mapped_column(value_enum(OpahPhase, 20))
+    depuis_le: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class SecteurOrt(db.Model):

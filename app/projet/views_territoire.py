@@ -117,7 +117,8 @@ def edit_commune(dossier_id, insee):
     if form.validate_on_submit():
         try:
             revitalisation.update_commune(dossier, insee, current_user, ort_engagee_le=form.ort_engagee_le.data,
-                                          opah_type=form.opah_type.data, opah_phase=form.opah_phase.data)
+                                          opah_type=form.opah_type.data, opah_phase=form.opah_phase.data,
+                                          opah_depuis_le=form.opah_changement_le.data)
             db.session.commit()
         except DomainError as refusal:
             refused(form, refusal)

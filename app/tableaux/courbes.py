@@ -1,26 +1,27 @@
 """Monthly curves since October 2020, up to a day: communes with a signed adhésion, with a
-signed convention-cadre, engaged in an ORT, and the credits granted (cumulated).
+signed convention-cadre, engaged in an ORT, in an OPAH, and the credits granted (cumulated).
 
-Each series is one GROUP BY on its dates (a few hundred rows at most, whatever the number of
-dossiers), cumulated here month by month; its last point is the day asked, so it equals the
-figure of that day. The OPAH has no dates: no curve (app/tableaux/figures.NOTES).
-The geometry of the SVG (drawn by templates/tableaux/_courbe.svg) is computed here.
+Read from the register (app/tableaux/registre.py: one GROUP BY of the variations by day) when it
+is up to date, else recomputed from the dates (one GROUP BY per series, a few hundred rows at
+most); cumulated here month by month. The last point is the day asked, so it equals the figure
+of that day. The geometry of the SVG (drawn by templates/tableaux/_courbe.svg) is computed here.
 """
 import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from app.core.db import db
 from app.core.formatting import money_fr, number_fr, to_paris
 from app.dossiers.models import Dossier
 from app.projet.models import FicheAction, LigneFinancement
-from app.projet.territoire_models import CommuneRevitalisation
-from app.tableaux import etats
-from app.tableaux.figures import level_dates, scope, unscoped
+from app.projet.territoire_models import CommuneRevitalisation, OpahPeriode, OpahType
+from app.tableaux import etats, lecture, registre
 from app.tableaux.niveaux import Niveau, resolve
+from app.tableaux.recalcul import level_dates, scope, unscoped
+from app.tableaux.variations import ALWAYS, in_force, spans_of
 from app.workflows.states import FinancementStatut as S
 
 START = date(2020, 10, 1)
@@ -132,8 +133,31 @@ def _paris_day(moment):
     return to_paris(moment).date() if moment is not None else None
 
 
+SERIES = (
+    ("adhesion", "communes_adhesion", "Communes ayant signé leur convention d'adhésion", "communes"),
+    ("cadre", "communes_cadre", "Communes ayant signé leur convention-cadre", "communes"),
+    ("ort", "communes_ort", "Communes engagées dans une ORT", "communes"),
+    ("opah", "communes_opah", "Communes en OPAH", "communes"),
+    ("credits", "credits_accordes", "Crédits accordés, cumulés", "€"),
+)
+
+
 def courbes(level: Niveau, au: date, user) -> list[Courbe]:
     points = points_until(au)
+    if registre.lisible() is not None:
+        changes = lecture.series(level, au, [indicateur for _, indicateur, _, _ in SERIES])
+        values = {indicateur: _cumulate(points, [(day, None, v) for day, v in rows], int)
+                  for indicateur, rows in changes.items()}
+        values["credits_accordes"] = [(Decimal(v) / 100).quantize(Decimal("0.01"))
+                                      for v in values["credits_accordes"]]
+    else:
+        values = _recomputed(level, au, user, points)
+    return [Courbe(ident, titre, unite, list(zip(points, values[indicateur])))
+            for ident, indicateur, titre, unite in SERIES]
+
+
+def _recomputed(level: Niveau, au: date, user, points) -> dict[str, list]:
+    """The series from the history and the rows' dates (the register out of date)."""
     dates = level_dates(level, au)
     d = dates.c
     nc = etats.communes_count()
@@ -162,14 +186,28 @@ def courbes(level: Niveau, au: date, user) -> list[Courbe]:
                 .join(Dossier, Dossier.id == FicheAction.dossier_id).where(scope(level, user)))
     credit_rows = db.session.execute(stmt.group_by(LigneFinancement.decide_le)).all()
     credits = [(day, None, Decimal(amount or 0).quantize(Decimal("0.01"))) for day, amount in credit_rows]
-    return [
-        Courbe("adhesion", "Communes ayant signé leur convention d'adhésion", "communes",
-               list(zip(points, _cumulate(points, adhesion, int)))),
-        Courbe("cadre", "Communes ayant signé leur convention-cadre", "communes",
-               list(zip(points, _cumulate(points, cadre, int)))),
-        Courbe("ort", "Communes engagées dans une ORT", "communes", list(zip(points, _cumulate(points, ort, int)))),
-        Courbe("credits", "Crédits accordés, cumulés", "€", list(zip(points, _cumulate(points, credits, Decimal)))),
-    ]
+    return {"communes_adhesion": _cumulate(points, adhesion, int), "communes_cadre": _cumulate(points, cadre, int),
+            "communes_ort": _cumulate(points, ort, int), "communes_opah": _cumulate(points, _opah(level, au, user, dates), int),
+            "credits_accordes": _cumulate(points, credits, lambda _: Decimal("0.00"))}
+
+
+def _opah(level, au, user, dates) -> list:
+    """(start, end, 1) of each commune's time in an OPAH (its periods, while its dossier is in)."""
+    P = OpahPeriode
+    rows = db.session.execute(
+        select(P.revitalisation_id, P.id, P.depuis_le, P.opah_type, dates.c.sortie_at)
+        .join(CommuneRevitalisation, CommuneRevitalisation.id == P.revitalisation_id)
+        .join(Dossier, Dossier.id == CommuneRevitalisation.dossier_id)
+        .outerjoin(dates, dates.c.dossier_id == Dossier.id)
+        .where(scope(level, user), or_(P.depuis_le.is_(None), P.depuis_le <= au))
+    ).all()
+    periods: dict[int, list] = {}
+    exits = {}
+    for revit, period, since, kind, sortie in rows:
+        periods.setdefault(revit, []).append((since or ALWAYS, period, OpahType(kind)))
+        exits[revit] = _paris_day(sortie)
+    return [(start, end, 1) for revit, rows in periods.items()
+            for kind, start, end in spans_of(in_force(rows), exits[revit]) if kind != OpahType.AUCUNE]
 
 
 def series(niveau: str, code: str | None, au: date, user) -> list[Courbe]:

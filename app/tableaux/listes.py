@@ -14,7 +14,7 @@ from app.projet.models import FicheAction, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation, OpahType, PosteChefDeProjet
 from app.referentiel.models import Commune
 from app.tableaux import etats
-from app.tableaux.figures import level_dates, line_status_at, scope
+from app.tableaux.recalcul import level_dates, line_status_at, opah_at, scope
 from app.tableaux.niveaux import Niveau
 from app.workflows.history import HistoryEntry as H
 from app.workflows.states import FicheEtat, FinancementStatut as S
@@ -34,7 +34,7 @@ LISTES = {
     "communes_cadre": Liste("Communes ayant signé leur convention-cadre", "communes"),
     "conventions_cadre": Liste("Conventions-cadres signées", "dossiers"),
     "communes_ort": Liste("Communes engagées dans une ORT", "communes"),
-    "communes_opah": Liste("Communes en OPAH (aujourd'hui)", "communes"),
+    "communes_opah": Liste("Communes en OPAH", "communes"),
     "postes": Liste("Dossiers ayant un chef de projet en poste", "dossiers"),
     "communes_chef": Liste("Communes couvertes par un chef de projet", "communes"),
     "retards": Liste("Dossiers en retard sur la règle des 18 mois", "dossiers"),
@@ -89,11 +89,11 @@ def statement(name: str, level: Niveau, au: date, user, args: dict):
             if name == "communes_ort":
                 where.append(CommuneRevitalisation.ort_engagee_le <= au)
             else:
+                opah = opah_at(au)
+                stmt = stmt.join(opah, opah.c.revitalisation_id == CommuneRevitalisation.id)
                 kind = args.get("type")
                 if kind in OpahType._value2member_map_ and kind != OpahType.AUCUNE.value:
-                    where.append(CommuneRevitalisation.opah_type == OpahType(kind))
-                else:
-                    where.append(CommuneRevitalisation.opah_type != OpahType.AUCUNE)
+                    where.append(opah.c.opah_type == OpahType(kind))
         return stmt.where(*where).order_by(Dossier.departement_code, Commune.nom, Commune.insee)
     if liste.kind == "fiches":
         end = etats.end_of_day(au)

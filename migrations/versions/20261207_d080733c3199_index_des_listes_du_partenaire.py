@@ -17,7 +17,7 @@ Indexes only: nothing to carry over. Each new index is built before the one it r
 dropped.
 
 Revision ID: d080733c3199
-Revises: 92d319981e86
+Revises: 688436cbe1bb
 Create Date: 2026-12-07 16:14:33.209033
 
 """
@@ -25,7 +25,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = 'd080733c3199'
-down_revision = '92d319981e86'
+down_revision = '688436cbe1bb'
 branch_labels = None
 depends_on = None
 

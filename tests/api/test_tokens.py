@@ -10,19 +10,39 @@ from app.core.formatting import utcnow
 from tests import factories
 
 
-def test_a_token_is_created_shown_once_and_stored_hashed(client, login_as):
+def test_a_token_is_created_then_shown_once_on_the_page_the_creation_redirects_to(client, login_as):
     user = login_as(Role.ANCT)
     assert "Aucun jeton" in client.get("/mon-compte/jetons").get_data(as_text=True)
-    page = client.post("/mon-compte/jetons", data={"nom": "Grist de la DDT"}).get_data(as_text=True)
+    created = client.post("/mon-compte/jetons", data={"nom": "Grist de la DDT"})
+    assert created.status_code == 302 and created.headers["Location"].endswith("/mon-compte/jetons")
     token = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == user.id)).one()
+    held = token.a_montrer  # until the page shows it: the secret XOR the session cookie's key
+    page = client.get("/mon-compte/jetons").get_data(as_text=True)
     secret = page.split('id="secret" type="text" value="')[1].split('"')[0]
     assert secret.startswith("jalons_") and len(secret) >= 7 + 43
+    assert held and secret not in held and secret.encode().hex() != held
     assert token.empreinte == hashlib.sha256(secret.encode()).hexdigest()
     assert token.nom == "Grist de la DDT" and token.debut == secret[:11]
+    db.session.refresh(token)
+    assert token.a_montrer is None  # shown: the row forgets its half
     assert secret not in {getattr(token, c.key) for c in ApiToken.__table__.columns}
-    again = client.get("/mon-compte/jetons").get_data(as_text=True)
-    assert secret not in again and "Grist de la DDT" in again and "Jamais utilisé" in again
+    again = client.get("/mon-compte/jetons").get_data(as_text=True)  # a refresh, a second visit
+    assert secret not in again and 'id="secret"' not in again
+    assert "Grist de la DDT" in again and "Jamais utilisé" in again
+    assert db.session.query(ApiToken).count() == 1  # the refresh created nothing
     assert client.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+
+
+def test_the_held_secret_is_shown_only_to_the_session_that_created_it(client, login_as, app):
+    user = login_as(Role.ANCT)
+    client.post("/mon-compte/jetons", data={"nom": "Metabase"})
+    other = app.test_client()  # the same account, another browser: no key in its cookie
+    with other.session_transaction() as cookie:
+        with client.session_transaction() as mine:
+            cookie.update({k: v for k, v in mine.items() if k != "jeton_a_montrer"})
+    assert 'id="secret"' not in other.get("/mon-compte/jetons").get_data(as_text=True)
+    assert 'id="secret"' in client.get("/mon-compte/jetons").get_data(as_text=True)
+    assert user.id == db.session.scalars(db.select(ApiToken.user_id)).one()
 
 
 def test_a_token_needs_a_name(client, login_as):

@@ -1,4 +1,5 @@
-"""A préfecture creates an API token, sees it once, calls the API with it, revokes it."""
+"""A préfecture creates an API token, sees it once (a refresh neither shows it again nor
+creates another), calls the API with it, revokes it."""
 import time
 
 from playwright.sync_api import expect
@@ -20,6 +21,10 @@ def test_a_token_is_shown_once_works_and_is_revoked(axe_page):
     assert secret.startswith("jalons_")
     expect(page.get_by_text("il ne sera plus jamais affiché")).to_be_visible()
     assert_accessible(page)
+
+    page.reload()  # the creation redirected to this page: a refresh shows nothing more, creates nothing
+    expect(page.get_by_label("Votre jeton")).to_have_count(0)
+    expect(page.get_by_role("cell", name=name, exact=True)).to_have_count(1)
 
     answer = page.request.get("/api/v1/dossiers", headers={"Authorization": f"Bearer {secret}"})
     assert answer.status == 200

@@ -103,28 +103,62 @@ def test_an_ort_signed_otherwise_and_an_opah(app, dossier):
     commune = dossier.communes[0]
     prefet = pf.member(Role.PREFECTURE, dossier)
     row = revitalisation.update_commune(dossier, commune.insee, prefet, ort_engagee_le=date(2020, 11, 2),
-                                        opah_type=OpahType.OPAH_RU, opah_phase="operationnelle")
-    assert (row.ort_engagee_le, row.ort_origine, row.opah_type, row.opah_phase.value) == (
-        date(2020, 11, 2), "autre", OpahType.OPAH_RU, "operationnelle")
+                                        opah_type=OpahType.OPAH_RU, opah_phase="operationnelle",
+                                        opah_depuis_le=date(2021, 4, 1))
+    assert (row.ort_engagee_le, row.ort_origine, row.opah_type, row.opah_phase.value, row.opah_depuis_le) == (
+        date(2020, 11, 2), "autre", OpahType.OPAH_RU, "operationnelle", date(2021, 4, 1))
     with pytest.raises(DomainError, match="phase de l'OPAH"):
         revitalisation.update_commune(dossier, commune.insee, prefet, ort_engagee_le=None,
                                       opah_type=OpahType.OPAH_RR, opah_phase=None)
     with pytest.raises(DomainError, match="porteurs du dossier ou la préfecture"):
         revitalisation.update_commune(dossier, commune.insee, pf.member(Role.PARTENAIRE, dossier),
                                       ort_engagee_le=None, opah_type="aucune", opah_phase=None)
+    with pytest.raises(DomainError, match="depuis quand"):
+        revitalisation.update_commune(dossier, commune.insee, prefet, ort_engagee_le=None,
+                                      opah_type=OpahType.OPAH_RR, opah_phase="operationnelle")
     secteur = revitalisation.add_secteur(dossier, prefet, commune_insee=commune.insee, nom="Centre ancien",
                                          description="Rues du Marché et de la Halle")
     assert revitalisation.secteurs_of(dossier) == [secteur]
 
 
+def test_each_change_of_opah_is_kept_with_its_day_and_the_same_phase_corrects_its_day(app, dossier):
+    insee, prefet = dossier.communes[0].insee, pf.member(Role.PREFECTURE, dossier)
+
+    def change(kind, phase, since):
+        return revitalisation.update_commune(dossier, insee, prefet, ort_engagee_le=None, opah_type=kind,
+                                             opah_phase=phase, opah_depuis_le=since, today=date(2024, 1, 1))
+
+    change("opah_ru", "pre_operationnelle", date(2021, 3, 1))
+    change("opah_ru", "operationnelle", date(2022, 1, 10))
+    change("opah_ru", "operationnelle", date(2022, 1, 15))  # a correction of the day, not a new phase
+    row = change("aucune", None, date(2023, 6, 30))
+    assert [(p.opah_type.value, p.opah_phase and p.opah_phase.value, p.depuis_le) for p in row.opah_periodes] == [
+        ("opah_ru", "pre_operationnelle", date(2021, 3, 1)), ("opah_ru", "operationnelle", date(2022, 1, 15)),
+        ("aucune", None, date(2023, 6, 30))]
+    assert (row.opah_type, row.opah_phase, row.opah_depuis_le) == (OpahType.AUCUNE, None, date(2023, 6, 30))
+    change("aucune", None, None)  # nothing changed: nothing recorded
+    for since, reason in ((date(2023, 6, 1), "ne peut pas commencer avant"), (date(2024, 2, 1), "futur")):
+        with pytest.raises(DomainError, match=reason):
+            change("opah", "evaluation", since)
+    assert len(row.opah_periodes) == 3
+
+
 def test_the_revitalisation_page(client, login_as, dossier):
     login_as(pf.member(Role.COMMUNE, dossier))
     insee = dossier.communes[0].insee
-    response = client.post(f"/dossiers/{dossier.id}/revitalisation/{insee}/modifier", data={
-        "ort_engagee_le": "2022-03-01", "opah_type": "opah_rr", "opah_phase": "pre_operationnelle"})
+    url = f"/dossiers/{dossier.id}/revitalisation/{insee}/modifier"
+    form = client.get(url).text
+    assert 'name="opah_changement_le"' in form and "Date du changement de l&#39;OPAH" in form
+    response = client.post(url, data={"ort_engagee_le": "2022-03-01", "opah_type": "opah_rr",
+                                      "opah_phase": "pre_operationnelle", "opah_changement_le": "2021-11-02"})
     assert response.status_code == 302
+    client.post(url, data={"ort_engagee_le": "2022-03-01", "opah_type": "opah_rr", "opah_phase": "operationnelle",
+                           "opah_changement_le": "2023-01-09"})
     page = client.get(f"/dossiers/{dossier.id}/revitalisation").text
-    assert "1 mars 2022" in page and "OPAH-RR (revitalisation rurale)" in page and "Pré-opérationnelle" in page
+    assert "1 mars 2022" in page and "OPAH-RR (revitalisation rurale)" in page and "Opérationnelle" in page
+    assert "9 janvier 2023" in page and "pré-opérationnelle) depuis le 2 novembre 2021" in page
+    refused = client.post(url, data={"opah_type": "opah", "opah_phase": "evaluation"}).text
+    assert "Indiquez depuis quand" in refused
 
 
 def test_a_commune_of_another_dossier_is_not_found_here(client, login_as, dossier):

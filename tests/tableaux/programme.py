@@ -7,7 +7,9 @@ Région R, départements A and B:
 - D2 (A, one commune): adhésion signed 01/06/2021 (deadline 01/12/2022), extended on
   20/12/2022 to 30/06/2023, no cadre: late from 02/12/2022 to 19/12/2022, then from 01/07/2023;
 - D3 (B, one commune): adhésion signed 01/04/2021, left the programme on 01/03/2022;
-- D4 (B, one commune): labellisé, nothing signed; its commune in an OPAH-RU (today).
+- D4 (B, one commune): labellisé, nothing signed; its commune in an OPAH-RU from 01/02/2022
+  (pré-opérationnelle, opérationnelle from 01/01/2023);
+- the first commune of D1 in an OPAH-RR from 01/09/2021 to 30/06/2022 (ended: « aucune »).
 Signatures are written to the history as data taken over would be (the rows the machine
 writes, without its documents); the extension and the sortie go through the real lifecycle.
 """
@@ -15,13 +17,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import select
+
 from app.auth.roles import Role
 from app.core.db import db
 from app.dossiers import lifecycle
 from app.dossiers.echeance import add_months
 from app.dossiers.models import DossierEtat as E
 from app.projet import lifecycle as projet_lifecycle
-from app.projet.territoire_models import CommuneRevitalisation, OpahPhase, OpahType, PosteChefDeProjet
+from app.projet.territoire_models import (
+    CommuneRevitalisation, OpahPeriode, OpahPhase, OpahType, PosteChefDeProjet,
+)
 from app.workflows import history
 from tests import factories
 from tests.projet import factories as projet_factories
@@ -49,6 +55,18 @@ def sign(dossier, event, on: date, to_state: E, from_state: E):
     history.append(dossier_id=dossier.id, subject_type="dossier", subject_id=dossier.id, machine="dossier",
                    event=event, label="Signature (reprise de données)", from_state=from_state,
                    to_state=to_state, effective_on=on, at=datetime(on.year, on.month, on.day, 12))
+
+
+def opah(dossier, insee: str, *periods) -> None:
+    """The commune's OPAH periods (kind, phase, from), as the revitalisation page records them."""
+    row = db.session.scalar(select(CommuneRevitalisation).filter_by(dossier_id=dossier.id, commune_insee=insee))
+    if row is None:
+        row = CommuneRevitalisation(dossier_id=dossier.id, commune_insee=insee, opah_type=OpahType.AUCUNE)
+        db.session.add(row)
+    for kind, phase, since in periods:
+        row.opah_periodes.append(OpahPeriode(opah_type=kind, opah_phase=phase, depuis_le=since))
+        row.opah_type, row.opah_phase = kind, phase
+    db.session.flush()
 
 
 def build() -> Programme:
@@ -81,9 +99,10 @@ def build() -> Programme:
     lifecycle.fire(d3, "declarer_sortie", prefet_b, today=date(2022, 3, 1), reason="Retrait de la commune",
                    at=datetime(2022, 3, 1, 10))
 
-    db.session.add(CommuneRevitalisation(dossier_id=d4.id, commune_insee=d4.liens_communes[0].commune_insee,
-                                         opah_type=OpahType.OPAH_RU, opah_phase=OpahPhase.OPERATIONNELLE))
-    db.session.flush()
+    opah(d4, d4.liens_communes[0].commune_insee, (OpahType.OPAH_RU, OpahPhase.PRE_OPERATIONNELLE, date(2022, 2, 1)),
+         (OpahType.OPAH_RU, OpahPhase.OPERATIONNELLE, date(2023, 1, 1)))
+    opah(d1, d1.liens_communes[0].commune_insee, (OpahType.OPAH_RR, OpahPhase.OPERATIONNELLE, date(2021, 9, 1)),
+         (OpahType.AUCUNE, None, date(2022, 6, 30)))
 
     chef = projet_factories.member(Role.CHEF_DE_PROJET, d1)
     fiche = projet_factories.fiche(d1, chef)

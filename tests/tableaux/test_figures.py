@@ -81,12 +81,22 @@ def test_a_financing_line_is_requested_then_granted_then_paid_at_its_dates(prog,
     assert paid.credits_total["verse"] == Decimal("10000.00")
 
 
-def test_fiches_count_from_their_history_and_opah_is_today_s(prog, anct):
+def test_fiches_count_from_their_history(prog, anct):
     assert at(prog, anct, date(2022, 9, 1)).fiches_total == 0  # created today
     now = at(prog, anct, today_in_paris())
     assert now.fiches["brouillon"] == 1 and now.fiches_total == 1
-    assert now.opah["opah_ru"] == 1 and now.opah_total == 1
-    assert at(prog, anct, date(2021, 1, 1)).opah_total == 1  # no history: stated in NOTES
+
+
+def test_communes_are_in_an_opah_from_the_day_its_period_began_until_it_ended(prog, anct):
+    def opah(day):
+        f = at(prog, anct, day)
+        return {kind: n for kind, n in f.opah.items() if n}, f.opah_sans_date
+
+    assert opah(date(2021, 8, 31)) == ({}, 0)
+    assert opah(date(2021, 9, 1)) == ({"opah_rr": 1}, 0)
+    assert opah(date(2022, 2, 1)) == ({"opah_rr": 1, "opah_ru": 1}, 0)
+    assert opah(date(2022, 6, 30)) == ({"opah_ru": 1}, 0)  # the OPAH-RR ended that day
+    assert opah(today_in_paris()) == ({"opah_ru": 1}, 0)
 
 
 def test_the_figures_are_plain_json(prog, anct):

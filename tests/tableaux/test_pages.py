@@ -120,3 +120,18 @@ def test_the_national_page_costs_the_same_statements_for_more_dossiers(client, l
     with count_queries() as many:
         assert client.get("/tableaux/national?au=2023-01-31").status_code == 200
     assert many.count == few.count <= 25
+
+
+def test_the_opah_is_counted_at_the_day_asked_and_an_opah_without_its_day_is_said(client, login_as, prog):
+    login_as(Role.ANCT)
+    url = f"/tableaux/region/{prog.region.code}"
+    page = text(client.get(url + "?au=2021-10-01"))
+    assert "pas d'historique" not in page and "ne peut pas être tracée" not in page
+    assert "Communes en OPAH par type au 01/10/2021" in page and "Communes en OPAH : 1" in page
+    assert "Communes en OPAH : 2" in text(client.get(url + "?au=2022-03-01"))
+    assert "que Jalons ne connaît pas" not in page
+    programme.opah(prog.d2, prog.d2.liens_communes[0].commune_insee,
+                   (programme.OpahType.OPAH, programme.OpahPhase.OPERATIONNELLE, None))  # taken over, no day
+    undated = text(client.get(url + "?au=2021-10-01"))
+    assert "Communes en OPAH : 2" in undated
+    assert "Une commune est en OPAH depuis un jour que Jalons ne connaît pas" in undated
