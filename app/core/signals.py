@@ -19,6 +19,9 @@ features. It publishes; they listen. Blinker ships with Flask.
   the missing pieces, in French ("Signataire de la commune de Jonzac"). Receivers only read.
 - `projet_gaps(dossier, kind)`: the same question about the projet de territoire the
   convention formalises (the cadre: an axe with an indicator, a fiche validée).
+- `rows_written(table)`: rows went into `table` through the driver, around the ORM and its
+  events (`app.core.db.insert_many`, same transaction); a receiver that keeps figures in step
+  with a table marks them out of date.
 """
 from blinker import Namespace
 
@@ -31,3 +34,4 @@ role_granted = _signals.signal("role-granted")
 convention_gaps = _signals.signal("convention-gaps")
 projet_gaps = _signals.signal("projet-gaps")
 daily_alerts = _signals.signal("daily-alerts")
+rows_written = _signals.signal("rows-written")

@@ -25,7 +25,7 @@ from typing import Iterator
 from flask import current_app
 from sqlalchemy import func, insert, literal, select, text
 
-from app.core.db import db
+from app.core.db import db, insert_many
 from app.core.storage import get_storage
 from app.dossiers.models import Dossier
 from app.workflows import history
@@ -37,7 +37,6 @@ NOT_CLONED = {"notification", "alert_sent", "role_grant", "convention_pdf", "api
 IN_PYTHON = {"history_entry", "history_chain", "document_version"}
 # Ids a history payload names (app/documents/services._record, app/conventions/services._record).
 PAYLOAD_IDS = {"document_id": "document", "version_id": "document_version"}
-HISTORY_BATCH = 5000
 
 
 def cloned_tables() -> list:
@@ -181,20 +180,6 @@ def reseal(rows, changes, chains: list) -> Iterator[dict]:
         chains.append({"dossier_id": current, "head": head, "length": length})
 
 
-def insert_batches(table, rows, size: int = HISTORY_BATCH) -> int:
-    """INSERT the rows of an iterator, `size` at a time; returns how many."""
-    made, batch = 0, []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            db.session.execute(insert(table), batch)
-            made, batch = made + len(batch), []
-    if batch:
-        db.session.execute(insert(table), batch)
-        made += len(batch)
-    return made
-
-
 def _clone_history(scale: int, offsets: dict) -> int:
     """The original chains again per clone, each row sealed anew for its clone's chain (with
     the current audit key)."""
@@ -211,7 +196,8 @@ def _clone_history(scale: int, offsets: dict) -> int:
                     "subject_id": row["subject_id"] + offsets[row["subject_type"]] * k,
                     "payload": shift_payload(row["payload"], lambda name, value: value + offsets[name] * k)}
         chains = []
-        made += insert_batches(table, reseal(rows, changes, chains))
+        made += insert_many(db.session.connection(), table, columns,
+                            (tuple(row[name] for name in columns) for row in reseal(rows, changes, chains)))
         if chains:
             db.session.execute(insert(HistoryChain), chains)
     return made

@@ -23,7 +23,7 @@ from flask import current_app
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 
-from app.core.db import db, insert_returning_ids
+from app.core.db import db, insert_many, insert_returning_ids
 from app.dossiers.models import Dossier, DossierEtat as E
 from app.projet.access import PROJET_STATES
 from app.projet.convention import cadre_missing
@@ -260,7 +260,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
                                   "sollicite_le": date(year, 2, 1) if statut != S.PREVU else None,
                                   "decide_le": decided, "verse_le": date(year, 11, 1) if statut == S.VERSE else None,
                                   "version": 1, "created_at": datetime.combine(f["path"][0][1], time(9))})
-    db.session.execute(insert(LigneFinancement.__table__), line_rows)
+    _insert(LigneFinancement.__table__, line_rows)
     db.session.execute(delete(FicheCompteur).where(FicheCompteur.dossier_id.in_(list(counters))))
     db.session.execute(insert(FicheCompteur.__table__), [
         {"dossier_id": p["dossier"].id, "dernier_numero": p["fiches"][-1]["numero"]} for p in plans])
@@ -294,5 +294,12 @@ def _history(plans) -> None:
                 entry.hash = history.sign(key, HistoryEntry.content(entry))
                 chain.head, chain.length, before = entry.hash, entry.seq, state.value
                 rows.append(vars(entry))
-    db.session.execute(insert(HistoryEntry.__table__), rows)
+    _insert(HistoryEntry.__table__, rows)
     db.session.flush()
+
+
+def _insert(table, rows: list[dict]) -> None:
+    """Rows built alike (the same keys), through the driver."""
+    if rows:
+        columns = tuple(rows[0])
+        insert_many(db.session.connection(), table, columns, (tuple(row[name] for name in columns) for row in rows))

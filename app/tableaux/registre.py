@@ -23,8 +23,9 @@ from sqlalchemy import delete, event, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.core.db import db
+from app.core.db import db, insert_many
 from app.core.formatting import today_in_paris, utcnow
+from app.core.signals import rows_written
 from app.dossiers.echeance import add_months, programme_end
 from app.dossiers.models import Dossier, DossierCommune
 from app.projet.models import LigneFinancement
@@ -38,7 +39,6 @@ TRACKED = (Dossier, DossierCommune, CommuneRevitalisation, OpahPeriode, PosteChe
            LigneFinancement)
 TABLES = frozenset(model.__table__.name for model in TRACKED)
 INFO, PENDING = "jalons_registre", "jalons_registre_avant"
-BATCH = 5000
 KEY = ("departement_code", "indicateur", "cle", "jour")
 CUMUL_KEY = ("mois", "departement_code", "indicateur", "cle")
 PREMIER_MOIS = date(2020, 10, 1)  # the programme's first month: the dashboards start there
@@ -152,31 +152,6 @@ def _expected(connection, fin: date, premier: date, dernier: date):
     return totals, monthly(totals, premier, dernier)
 
 
-def _insert_many(connection, table, columns: tuple, rows) -> None:
-    """Hundreds of thousands of rows, through the driver: PostgreSQL's COPY, SQLite's executemany
-    (SQLAlchemy's per-row parameter processing would take most of a rebuild)."""
-    names = ", ".join(columns)
-    if connection.dialect.name == "postgresql":
-        with connection.connection.driver_connection.cursor() as cursor:
-            with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    iso = [i for i, name in enumerate(columns) if name in ("jour", "mois")]
-    batch = []
-    for row in rows:
-        row = list(row)
-        for i in iso:
-            row[i] = row[i].isoformat()
-        batch.append(tuple(row))
-        if len(batch) == BATCH:
-            connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", batch)
-            batch = []
-    if batch:
-        connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", batch)
-
-
 def reconstruire() -> int:
     """Rebuild the register from every subject and mark it up to date. Flushes, the caller
     commits. On PostgreSQL the tables are locked meanwhile: writes that reach them wait, then add
@@ -190,8 +165,8 @@ def reconstruire() -> int:
     totals, sums = _expected(connection, fin, PREMIER_MOIS, dernier)
     for model, key, values in ((Variation, KEY, totals), (Cumul, CUMUL_KEY, sums)):
         connection.execute(delete(model))
-        _insert_many(connection, model.__table__, (*key, "valeur"),
-                     ((*k, value) for k, value in sorted(values.items()) if value))
+        insert_many(connection, model.__table__, (*key, "valeur"),
+                    ((*k, value) for k, value in sorted(values.items()) if value))
     values = {"a_jour": True, "fin_programme": fin, "premier_mois": PREMIER_MOIS, "dernier_mois": dernier,
               "reconstruit_le": utcnow(), "perime_le": None}
     if _state(connection) is None:
@@ -313,6 +288,12 @@ def _bulk(state) -> None:
         invalidate(state.session)
 
 
+def _written_around(table) -> None:
+    """Rows written through the driver (app.core.db.insert_many) into a table the figures count."""
+    if table.name in TABLES and _kept(db.session) is not None:
+        invalidate(db.session)
+
+
 def _forget(session, transaction) -> None:
     """The state is read again after the transaction, or a savepoint (rolled back, it may undo
     an invalidation), not after the inner transaction of each flush (it would be read at every
@@ -329,3 +310,4 @@ def subscribe() -> None:
                            ("do_orm_execute", _bulk), ("after_transaction_end", _forget)):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)
+    rows_written.connect(_written_around)

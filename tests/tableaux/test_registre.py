@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from app.auth.roles import Role
-from app.core.db import db
+from app.core.db import db, insert_many
 from app.core.formatting import today_in_paris
 from app.dossiers.echeance import add_months
 from app.dossiers.models import DossierCommune
@@ -134,6 +134,19 @@ def test_a_bulk_write_puts_the_register_out_of_date_and_the_figures_stay_exact(p
     registre.reconstruire()
     assert registre.lisible() and registre.ecarts() == []
     assert lecture.compute(level, date(2022, 5, 1), registre.lisible()).as_dict() == figures.as_dict()
+
+
+def test_rows_written_through_the_driver_put_the_register_out_of_date_too(prog, anct):
+    level = resolve(anct, "region", prog.region.code)
+    columns = ("fiche_id", "source", "annee", "montant", "statut", "sollicite_le", "decide_le", "version", "created_at")
+    insert_many(db.session.connection(), LigneFinancement.__table__, columns, [
+        (prog.line.fiche_id, "region", 2022, Decimal("700.00"), S.ACCORDE, date(2022, 2, 1), date(2022, 4, 1), 1,
+         datetime(2022, 4, 1, 9))])
+    assert not registre.lisible()
+    figures = compute(level, date(2022, 5, 1), anct)  # from the history
+    assert figures.credits["Région"]["accorde"] == Decimal("700.00")
+    registre.reconstruire()
+    assert registre.lisible() and registre.ecarts() == []
 
 
 def test_a_new_end_of_the_programme_is_not_read_from_the_register(prog, anct, app, monkeypatch):
