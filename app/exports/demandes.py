@@ -16,9 +16,10 @@ import time
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from app.core.db import db
+from app.core.demandes import RequestQueue
 from app.core.formatting import utcnow
 from app.core.storage import get_storage
 from app.dossiers.models import Dossier, DossierCommune
@@ -30,7 +31,7 @@ from app.projet.models import AxeStrategique, FicheAction, LigneFinancement
 from app.projet.territoire_models import CommuneRevitalisation, OpahPeriode, PosteChefDeProjet
 from app.workflows.history import HistoryEntry
 
-LEASE = timedelta(minutes=15)
+QUEUE = RequestQueue(ExportDemande, E, lease=timedelta(minutes=15), label="Export")
 
 
 def cells(kind: str, user, filters: dict, today: date) -> int:
@@ -97,29 +98,6 @@ def request_export(user, kind: str, filters: dict, today: date) -> ExportDemande
 def requests_of(user, limit: int = 20) -> list[ExportDemande]:
     return db.session.scalars(select(ExportDemande).where(ExportDemande.user_id == user.id)
                               .order_by(ExportDemande.id.desc()).limit(limit)).all()
-
-
-def claim(row_id: int) -> bool:
-    """Take a pending request (or one whose worker vanished): one worker only writes it."""
-    now = utcnow()
-    taken = db.session.execute(
-        update(ExportDemande)
-        .where(ExportDemande.id == row_id,
-               (ExportDemande.etat == E.EN_ATTENTE)
-               | ((ExportDemande.etat == E.EN_COURS) & (ExportDemande.claimed_at < now - LEASE)))
-        .values(etat=E.EN_COURS, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return taken == 1
-
-
-def pending_ids() -> list[int]:
-    now = utcnow()
-    return list(db.session.scalars(
-        select(ExportDemande.id)
-        .where((ExportDemande.etat == E.EN_ATTENTE)
-               | ((ExportDemande.etat == E.EN_COURS) & (ExportDemande.claimed_at < now - LEASE)))
-        .order_by(ExportDemande.id)))
 
 
 def _counted(rows, counter: list):

@@ -12,10 +12,11 @@ import time
 from datetime import timedelta
 
 from flask import current_app, render_template
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from weasyprint import HTML
 
 from app.core.db import db
+from app.core.demandes import RequestQueue
 from app.core.formatting import utcnow
 from app.core.storage import get_storage
 from app.conventions.fetcher import StaticOnlyFetcher, static_url
@@ -31,7 +32,7 @@ from app.workflows.history import HistoryEntry
 from app.workflows.states import FicheEtat
 
 SYNC_MS = 1000
-LEASE = timedelta(minutes=10)
+QUEUE = RequestQueue(RapportDemande, R, lease=timedelta(minutes=10), label="Rapport")
 # Changed when the report's layout changes: older PDFs are not served as current.
 LAYOUT = "1"
 
@@ -117,29 +118,6 @@ def render_into(row: RapportDemande, level: Niveau, user, digest: str | None = N
         row.fichier, row.taille = get_storage().save(pdf), len(pdf)
     row.empreinte, row.etat, row.generated_at, row.erreur = digest, R.PRET, utcnow(), None
     db.session.flush()
-
-
-def claim(row_id: int) -> bool:
-    """Take a pending request (or one whose worker vanished): one worker only renders it."""
-    now = utcnow()
-    taken = db.session.execute(
-        update(RapportDemande)
-        .where(RapportDemande.id == row_id,
-               (RapportDemande.etat == R.EN_ATTENTE)
-               | ((RapportDemande.etat == R.EN_COURS) & (RapportDemande.claimed_at < now - LEASE)))
-        .values(etat=R.EN_COURS, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    return taken == 1
-
-
-def pending_ids() -> list[int]:
-    now = utcnow()
-    return list(db.session.scalars(
-        select(RapportDemande.id)
-        .where((RapportDemande.etat == R.EN_ATTENTE)
-               | ((RapportDemande.etat == R.EN_COURS) & (RapportDemande.claimed_at < now - LEASE)))
-        .order_by(RapportDemande.id)))
 
 
 def process(row_id: int) -> RapportDemande | None:

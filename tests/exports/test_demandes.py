@@ -112,5 +112,26 @@ def test_a_prepared_export_is_its_requester_s_alone(world, client, login_as, sto
 def test_a_claimed_request_is_not_taken_twice(world):
     user = factories.user_with_role(Role.ANCT)
     row = demandes.request_export(user, "fiches", {}, date(2025, 1, 31))
-    assert demandes.claim(row.id) is True and demandes.claim(row.id) is False
-    assert demandes.pending_ids() == []
+    assert demandes.QUEUE.claim(row.id) is True and demandes.QUEUE.claim(row.id) is False
+    assert demandes.QUEUE.pending_ids() == []
+
+
+def test_a_request_that_fails_is_marked_failed_with_its_reason_and_the_others_are_produced(world, app, caplog):
+    user = factories.user_with_role(Role.ANCT)
+    first = demandes.request_export(user, "fiches", {}, date(2025, 1, 31))
+    second = demandes.request_export(user, "dossiers", {}, date(2025, 1, 31))
+    first_id, second_id = first.id, second.id
+    db.session.commit()
+    produced = []
+
+    def process(row_id):
+        if row_id == first_id:
+            raise ValueError("disque plein")
+        produced.append(row_id)
+
+    assert demandes.QUEUE.run(process) == (1, 1)
+    assert produced == [second_id]
+    failed = db.session.get(ExportDemande, first_id)
+    assert failed.etat == ExportEtat.ECHEC and failed.erreur == "disque plein"
+    assert db.session.get(ExportDemande, second_id).etat == ExportEtat.EN_COURS  # process() writes the rest
+    assert "Export %s : échec" % first_id in caplog.text
