@@ -13,16 +13,6 @@ from tests import factories
 from tests.tableaux import programme
 
 
-@pytest.fixture
-def prog():
-    return programme.build()
-
-
-@pytest.fixture
-def anct():
-    return factories.user_with_role(Role.ANCT)
-
-
 def at(prog, anct, day, kind="region", code=None):
     return figures(kind, code or prog.region.code, day, anct)
 

@@ -4,19 +4,12 @@ import re
 from datetime import date
 from html import unescape
 
-import pytest
-
 from app.auth.roles import Role
 from app.tableaux import courbes
 from app.tableaux.figures import figures
 from app.tableaux.niveaux import resolve
 from tests import factories
 from tests.tableaux import programme
-
-
-@pytest.fixture
-def prog():
-    return programme.build()
 
 
 def text(response) -> str:

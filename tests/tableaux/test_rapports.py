@@ -15,7 +15,6 @@ from app.notifications.models import Notification
 from app.tableaux import rapports
 from app.tableaux.models import RapportDemande, RapportEtat
 from app.tableaux.niveaux import resolve
-from tests import factories
 from tests.tableaux import programme
 
 
@@ -24,16 +23,6 @@ def storage(app, tmp_path, monkeypatch):
     storage = LocalStorage(tmp_path / "documents")
     monkeypatch.setitem(app.extensions, EXTENSION_KEY, storage)
     return storage
-
-
-@pytest.fixture
-def prog():
-    return programme.build()
-
-
-@pytest.fixture
-def anct():
-    return factories.user_with_role(Role.ANCT)
 
 
 def pdf_text(data: bytes) -> str:

@@ -6,7 +6,6 @@ import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import insert, select
 
 from app.auth.roles import Role
@@ -26,16 +25,6 @@ from app.workflows.states import FinancementStatut as S
 from tests import factories
 from tests.projet import factories as projet_factories
 from tests.tableaux import programme
-
-
-@pytest.fixture
-def prog():
-    return programme.build()
-
-
-@pytest.fixture
-def anct():
-    return factories.user_with_role(Role.ANCT)
 
 
 def levels(prog, user):
