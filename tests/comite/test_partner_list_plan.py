@@ -1,16 +1,13 @@
 """The partner's lists read their page's ids along the index of their order, without sorting
 the partner's whole territory first: the walk stops at the page (or the count's bound) however
 large the list. The plan of the ids' statement says so (an EXPLAIN, not a timing)."""
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.core.db import db
 from app.workflows.states import FinancementStatut as S
 from tests.comite.factories import Comite
 from tests.comite.test_partner_lists import DAY, _line
-from tests.dossiers.test_list_plan import _postgres_keys_plan
+from tests.dossiers.test_list_plan import _postgres_keys_plan, statements_where
 
 LISTS = {
     "avis": ("SELECT fiche_action.id", "fiche_action", "ix_fiche_action_etat_soumission"),
@@ -18,20 +15,9 @@ LISTS = {
 }
 
 
-@contextmanager
 def ids_statement(start: str):
     """The statement (and parameters) that reads the list's ids, captured."""
-    seen = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith(start) and "LIMIT" in statement.upper():
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    return statements_where(lambda statement: statement.startswith(start) and "LIMIT" in statement.upper())
 
 
 @pytest.mark.parametrize("liste", LISTS)

@@ -13,12 +13,12 @@ from tests import factories
 
 
 @contextmanager
-def page_statement():
-    """The statement (and parameters) that reads the page of dossiers, captured."""
+def statements_where(keep):
+    """The statements (and their parameters) sent meanwhile that `keep(statement)` picks."""
     seen = []
 
     def listener(conn, cursor, statement, parameters, context, executemany):
-        if "LIMIT" in statement.upper() and "ORDER BY dossier.departement_code" in statement:
+        if keep(statement):
             seen.append((statement, parameters))
 
     event.listen(db.engine, "before_cursor_execute", listener)
@@ -26,6 +26,12 @@ def page_statement():
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def page_statement():
+    """The statement (and parameters) that reads the page of dossiers, captured."""
+    return statements_where(lambda statement: "LIMIT" in statement.upper()
+                            and "ORDER BY dossier.departement_code" in statement)
 
 
 def _sqlite_keys_plan(statement, parameters) -> list[str]:
