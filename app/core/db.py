@@ -131,6 +131,10 @@ def value_enum(cls, length: int) -> Enum:
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
+def _lower(value):
+    return None if value is None else (value if isinstance(value, bytes) else str(value)).lower()
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
     """SQLite: enforce foreign keys, let SQLAlchemy drive transactions, and let readers and a
@@ -138,8 +142,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
     pysqlite's own BEGIN handling breaks SAVEPOINT (which the tests and nested
     operations rely on); the documented recipe turns it off and emits BEGIN ourselves.
+
+    SQLite's lower() folds ASCII letters only (« HÉLÈNE » → « hÉlÈne »); Python's, as
+    PostgreSQL's, folds every letter: the same names compare alike on both databases and in
+    Python (the dashboards count a chef de projet by name in SQL and in Python).
     """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -111,6 +111,20 @@ def test_a_sortie_ends_the_posts_and_the_opah_of_its_dossier_and_a_renamed_chef_
     assert registre.ecarts() == []
 
 
+def test_a_chef_without_an_account_is_one_person_whatever_the_case_of_the_accents_of_the_name(prog, anct):
+    """The register keys a person by their name in lower case (Python), the history's figures by
+    SQL's lower(): on SQLite too, « HÉLÈNE » and « Hélène » are one name (app/core/db.py gives
+    SQLite a lower() that knows accents)."""
+    level = resolve(anct, "region", prog.region.code)
+    before = recalcul.compute(level, date(2023, 1, 1), anct).total.postes
+    for dossier, nom in ((prog.d1, "Hélène Roux"), (prog.d2, "HÉLÈNE ROUX")):
+        db.session.add(PosteChefDeProjet(dossier_id=dossier.id, nom=nom, employeur_code=prog.d1.epci_siren,
+                                         date_debut=date(2022, 1, 1), cout_annuel=Decimal("10000")))
+    db.session.flush()
+    same_figures(level, date(2023, 1, 1), anct)
+    assert recalcul.compute(level, date(2023, 1, 1), anct).total.postes == before + 1
+
+
 def test_a_bulk_write_puts_the_register_out_of_date_and_the_figures_stay_exact(prog, anct):
     level = resolve(anct, "region", prog.region.code)
     fiche_id = prog.line.fiche_id
