@@ -17,13 +17,13 @@ ENV_SETTINGS = (
     "OUTBOX_CLAIM_LEASE_SECONDS", "STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_REGION",
     "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_SERVER_SIDE_ENCRYPTION", "S3_SSE_KMS_KEY_ID",
     "S3_PRESIGNED_SECONDS", "LOG_FORMAT", "API_RATE_LIMIT", "API_RATE_WINDOW_SECONDS", "DEMO_WORKERS",
-    "EXPORT_XLSX_SYNC_CELLS",
+    "EXPORT_XLSX_SYNC_CELLS", "PREPARED_FILES_DAYS",
 )
 BOOLEAN_SETTINGS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "DEMO_MODE"}
 INTEGER_SETTINGS = {
     "MAIL_PORT", "UPLOAD_MAX_BYTES", "TRUSTED_PROXIES", "SESSION_IDLE_SECONDS", "SESSION_MAX_SECONDS",
     "OUTBOX_CLAIM_LEASE_SECONDS", "EXTENSION_MAX_MONTHS", "API_RATE_LIMIT", "API_RATE_WINDOW_SECONDS",
-    "DEMO_WORKERS", "S3_PRESIGNED_SECONDS", "EXPORT_XLSX_SYNC_CELLS",
+    "DEMO_WORKERS", "S3_PRESIGNED_SECONDS", "EXPORT_XLSX_SYNC_CELLS", "PREPARED_FILES_DAYS",
 }
 LIST_SETTINGS = {"TRUSTED_HOSTS"}
 
@@ -86,6 +86,11 @@ class Defaults:
     # An XLSX export of more cells (rows × columns) is written in the background (app/exports/
     # demandes.py): openpyxl writes about 40,000 cells a second, so this is about 5 s of a worker.
     EXPORT_XLSX_SYNC_CELLS = 200_000
+    # Days a prepared XLSX export or « point d'avancement » report is kept once ready (or
+    # failed): then its file is deleted and the request marked expired (it holds names of
+    # people; a new request prepares it again). `flask exports generer` and `flask rapports
+    # generer` do it after their requests.
+    PREPARED_FILES_DAYS = 30
     # Where documents are kept (app/core/storage.py): "local" (DOCUMENTS_DIR) or "s3".
     STORAGE_BACKEND = "local"
     DOCUMENTS_DIR = None

@@ -2,18 +2,21 @@
 d'avancement » report (app/tableaux/rapports.py).
 
 Each kind keeps its own table; they share the columns `etat` (an enum with EN_ATTENTE,
-EN_COURS, ECHEC), `claimed_at` and `erreur`. A command (`flask exports generer`, `flask rapports
+EN_COURS, PRET, ECHEC, EXPIRE), `claimed_at`, `generated_at`, `created_at`, `fichier` (a key of
+the documents' storage) and `erreur`. A command (`flask exports generer`, `flask rapports
 generer`) takes each waiting request, one worker only: a claim is a conditional UPDATE, and a
-request claimed longer ago than the lease (its worker vanished) may be claimed again.
+request claimed longer ago than the lease (its worker vanished) may be claimed again. It then
+lets the requests ended more than PREPARED_FILES_DAYS ago expire.
 """
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.core.db import db
 from app.core.formatting import utcnow
+from app.core.storage import get_storage
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,28 @@ class RequestQueue:
                 db.session.commit()
                 failed += 1
         return done, failed
+
+    def expire(self, days: int) -> int:
+        """The requests ready or failed more than `days` days ago: marked expired, their files
+        deleted. The rows first (committed), then the files: a file whose deletion failed is a
+        stray that `flask storage verify` lists, never a row that names a missing file. Safe on
+        two machines at once (a row expires once; deleting a deleted file is nothing). Returns
+        how many expired."""
+        m, s = self.model, self.states
+        ended = func.coalesce(m.generated_at, m.created_at)
+        cutoff = utcnow() - timedelta(days=days)
+        keys = dict(db.session.execute(
+            select(m.id, m.fichier).where(m.etat.in_((s.PRET, s.ECHEC)), ended < cutoff)).all())
+        if not keys:
+            return 0
+        expired = db.session.scalars(  # those still ended now (another machine may have been first)
+            update(m).where(m.id.in_(list(keys)), m.etat.in_((s.PRET, s.ECHEC)))
+            .values(etat=s.EXPIRE, fichier=None).returning(m.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        db.session.commit()
+        storage = get_storage()
+        for row_id in expired:
+            if keys[row_id]:
+                storage.delete(keys[row_id])
+        return len(expired)

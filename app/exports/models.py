@@ -22,11 +22,12 @@ class ExportEtat(str, enum.Enum):
     EN_COURS = "en_cours"
     PRET = "pret"
     ECHEC = "echec"
+    EXPIRE = "expire"  # its file deleted after PREPARED_FILES_DAYS
 
     @property
     def label(self) -> str:
         return {"en_attente": "En attente", "en_cours": "En préparation", "pret": "Prêt",
-                "echec": "Échec"}[self.value]
+                "echec": "Échec", "expire": "Expiré"}[self.value]
 
 
 class ExportDemande(db.Model):

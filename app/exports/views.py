@@ -8,7 +8,8 @@ background: the XLSX buttons post, and the user finds the file in the notificati
 « Mes exports ».
 """
 from flask import (
-    Blueprint, Response, abort, flash, redirect, render_template, request, send_file, stream_with_context, url_for,
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+    stream_with_context, url_for,
 )
 from flask_login import current_user
 
@@ -98,8 +99,12 @@ def demandes_page():
 def demande(demande_id):
     """A prepared export, for its requester alone (its rows are those of their scope)."""
     row = db.session.get(ExportDemande, demande_id)
-    if row is None or row.user_id != current_user.id or row.etat != ExportEtat.PRET:
+    if row is None or row.user_id != current_user.id or row.etat not in (ExportEtat.PRET, ExportEtat.EXPIRE):
         abort(404)
+    if row.etat == ExportEtat.EXPIRE:  # a link of an old notification
+        flash(f"Cet export n'est plus disponible\u00a0: un export préparé est gardé "
+              f"{current_app.config['PREPARED_FILES_DAYS']}\u00a0jours. Préparez-le à nouveau ci-dessous.", "info")
+        return redirect(url_for("exports.demandes"), 303)
     return send_file(get_storage().open(row.fichier), mimetype=MIMETYPES["xlsx"], as_attachment=True,
                      download_name=row.filename)
 

@@ -4,6 +4,7 @@ import time
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.core.db import db
@@ -18,9 +19,11 @@ tableaux_cli = AppGroup("tableaux", help="Le registre des chiffres des tableaux 
 
 @rapports_cli.command("generer")
 def generer():
-    """Produit les rapports en attente et prévient chaque demandeur (notification)."""
+    """Produit les rapports en attente et prévient chaque demandeur (notification), puis efface
+    les fichiers des rapports terminés depuis plus de PREPARED_FILES_DAYS jours."""
     done, failed = QUEUE.run(process)
-    click.echo(f"Rapports produits\u00a0: {done}, en échec\u00a0: {failed}.")
+    expired = QUEUE.expire(current_app.config["PREPARED_FILES_DAYS"])
+    click.echo(f"Rapports produits\u00a0: {done}, en échec\u00a0: {failed}, expirés\u00a0: {expired}.")
 
 
 @tableaux_cli.command("reconstruire")

@@ -22,6 +22,7 @@ class RapportEtat(str, enum.Enum):
     EN_COURS = "en_cours"
     PRET = "pret"
     ECHEC = "echec"
+    EXPIRE = "expire"  # its file deleted after PREPARED_FILES_DAYS
 
 
 class RapportDemande(db.Model):

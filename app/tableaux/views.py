@@ -2,7 +2,7 @@
 figures, and its "point d'avancement" report (app/tableaux/rapports.py)."""
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from flask_sqlalchemy.pagination import SelectPagination
 
@@ -158,8 +158,12 @@ def rapport(niveau, code):
 def rapport_pdf(rapport_id):
     """A ready report, for anyone who may see its level (the PDF is the same for all)."""
     row = db.session.get(RapportDemande, rapport_id)
-    if row is None or row.etat != RapportEtat.PRET:
+    if row is None or row.etat not in (RapportEtat.PRET, RapportEtat.EXPIRE):
         abort(404)
     level_or_abort(row.niveau, row.code)
+    if row.etat == RapportEtat.EXPIRE:  # a link of an old notification
+        flash(f"Ce rapport n'est plus disponible\u00a0: un rapport préparé est gardé "
+              f"{current_app.config['PREPARED_FILES_DAYS']}\u00a0jours. Demandez-le à nouveau ici.", "info")
+        return redirect(level_url(row.niveau, row.code, au=row.au.isoformat()), 303)
     stream = get_storage().open(row.fichier)
     return send_file(stream, mimetype="application/pdf", as_attachment=True, download_name=row.filename)

@@ -3,7 +3,8 @@
 notifications, downloaded by their requester alone, and served again while the data is the
 same; small ones come at once; the CSV is always streamed."""
 import io
-from datetime import date
+from html import unescape
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from openpyxl import load_workbook
@@ -135,3 +136,49 @@ def test_a_request_that_fails_is_marked_failed_with_its_reason_and_the_others_ar
     assert failed.etat == ExportEtat.ECHEC and failed.erreur == "disque plein"
     assert db.session.get(ExportDemande, second_id).etat == ExportEtat.EN_COURS  # process() writes the rest
     assert "Export %s : échec" % first_id in caplog.text
+
+
+def test_prepared_files_expire_after_their_days_and_an_old_link_says_so(world, client, login_as, runner, storage):
+    owner = login_as(Role.ANCT)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+
+    def prepared(age_days, etat=ExportEtat.PRET, **kw):
+        row = ExportDemande(user_id=owner.id, kind="dossiers", jour=date(2025, 1, 31), etat=etat,
+                            fichier=storage.save(b"PK") if etat == ExportEtat.PRET else None, lignes=1,
+                            created_at=now - timedelta(days=age_days), **kw)
+        if etat == ExportEtat.PRET:
+            row.generated_at = now - timedelta(days=age_days)
+        db.session.add(row)
+        return row
+
+    old, recent, failed, waiting = (prepared(31), prepared(5), prepared(40, ExportEtat.ECHEC, erreur="disque plein"),
+                                    prepared(40, ExportEtat.EN_ATTENTE))
+    db.session.commit()
+    old_file, recent_file = old.fichier, recent.fichier
+    assert demandes.QUEUE.expire(30) == 2
+    db.session.expire_all()
+    assert [(r.etat, r.fichier) for r in (old, recent, failed, waiting)] == [
+        (ExportEtat.EXPIRE, None), (ExportEtat.PRET, recent_file), (ExportEtat.EXPIRE, None),
+        (ExportEtat.EN_ATTENTE, None)]
+    assert not storage.exists(old_file) and storage.exists(recent_file)
+    assert demandes.QUEUE.expire(30) == 0  # once only
+
+    expired = client.get(f"/exports/demandes/{old.id}.xlsx")  # the link of its notification
+    assert expired.status_code == 303 and expired.location.endswith("/exports/demandes")
+    page = unescape(client.get(expired.location).get_data(as_text=True))
+    assert "Cet export n'est plus disponible\u00a0: un export préparé est gardé 30\u00a0jours." in page
+    assert "Expiré" in page and "vous le retrouvez ici, gardé 30\u00a0jours" in page
+    login_as(Role.ANCT)  # someone else
+    assert client.get(f"/exports/demandes/{old.id}.xlsx").status_code == 404
+
+
+def test_the_command_lets_the_old_files_expire_after_its_requests(world, app, runner, storage, monkeypatch):
+    user = factories.user_with_role(Role.ANCT)
+    row = ExportDemande(user_id=user.id, kind="fiches", jour=date(2025, 1, 31), etat=ExportEtat.PRET,
+                        fichier=storage.save(b"PK"), lignes=1, generated_at=datetime(2020, 1, 1))
+    db.session.add(row)
+    db.session.commit()
+    monkeypatch.setitem(app.config, "PREPARED_FILES_DAYS", 7)
+    assert "expirés\u00a0: 1." in runner.invoke(args=["exports", "generer"]).output
+    db.session.refresh(row)
+    assert row.etat == ExportEtat.EXPIRE

@@ -3,6 +3,7 @@ through `flask rapports generer` and a notification; a ready one is the cache of
 day until the data changes."""
 import io
 import re
+from html import unescape
 from datetime import date, datetime
 
 import pytest
@@ -97,3 +98,22 @@ def test_another_departement_s_report_is_not_served(app, client, login_as, stora
     assert client.get(f"/tableaux/rapports/{row.id}.pdf").status_code == 404
     login_as(Role.PREFECTURE, departement_code=prog.dep_b.code)
     assert client.get(f"/tableaux/rapports/{row.id}.pdf").status_code == 200
+
+
+def test_an_expired_report_is_asked_again_from_its_dashboard(app, client, login_as, storage, prog, anct):
+    row = RapportDemande(user_id=anct.id, niveau="departement", code=prog.dep_b.code, au=date(2022, 12, 15),
+                         etat=RapportEtat.PRET, fichier=storage.save(b"%PDF-1.4"), generated_at=datetime(2020, 1, 1))
+    db.session.add(row)
+    db.session.commit()
+    key = row.fichier
+    assert rapports.QUEUE.expire(30) == 1
+    db.session.refresh(row)
+    assert (row.etat, row.fichier) == (RapportEtat.EXPIRE, None) and not storage.exists(key)
+    login_as(Role.PREFECTURE, departement_code=prog.dep_a.code)
+    assert client.get(f"/tableaux/rapports/{row.id}.pdf").status_code == 404  # still not theirs
+    login_as(Role.PREFECTURE, departement_code=prog.dep_b.code)
+    response = client.get(f"/tableaux/rapports/{row.id}.pdf")
+    assert response.status_code == 303
+    assert response.location.endswith(f"/tableaux/departement/{prog.dep_b.code}?au=2022-12-15")
+    page = unescape(client.get(response.location).get_data(as_text=True))
+    assert "Ce rapport n'est plus disponible\u00a0: un rapport préparé est gardé 30\u00a0jours." in page
