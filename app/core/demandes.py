@@ -9,14 +9,35 @@ request claimed longer ago than the lease (its worker vanished) may be claimed a
 lets the requests ended more than PREPARED_FILES_DAYS ago expire.
 """
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import ForeignKey, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.db import db
 from app.core.formatting import utcnow
 from app.core.storage import get_storage
+
+
+class DemandeColumns:
+    """The columns a `RequestQueue` reads and writes, shared by each kind's model (which adds
+    its own `etat`, an enum of its states, and what the request is for)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-2)  # first in the table, as before
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True, sort_order=-1)
+    empreinte: Mapped[str | None] = mapped_column(String(64))  # what the file was drawn from
+    fichier: Mapped[str | None] = mapped_column(String(64))  # key in the documents storage
+    taille: Mapped[int | None]
+    duree_ms: Mapped[int | None]
+    erreur: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    generated_at: Mapped[datetime | None]
+
+    @declared_attr
+    def user(cls):
+        return relationship("User")
 
 
 @dataclass(frozen=True)

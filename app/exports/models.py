@@ -8,13 +8,13 @@ was drawn from is unchanged (`empreinte`, app/exports/demandes.py).
 """
 import enum
 import json
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import db, value_enum
-from app.core.formatting import utcnow
+from app.core.demandes import DemandeColumns
 
 
 class ExportEtat(str, enum.Enum):
@@ -30,25 +30,13 @@ class ExportEtat(str, enum.Enum):
                 "echec": "Échec", "expire": "Expiré"}[self.value]
 
 
-class ExportDemande(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+class ExportDemande(DemandeColumns, db.Model):
     kind: Mapped[str] = mapped_column(String(20))  # a key of app/exports/columns.EXPORTS
     filtres: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the home list's filters
     jour: Mapped[date]  # the day of the export (the deadlines' status, the chef de projet in post)
     etat: Mapped[ExportEtat] = mapped_column(value_enum(ExportEtat, 20), default=ExportEtat.EN_ATTENTE,
                                              index=True)
-    empreinte: Mapped[str | None] = mapped_column(String(64))  # what the rows were drawn from
-    fichier: Mapped[str | None] = mapped_column(String(64))  # key in the documents storage
-    taille: Mapped[int | None]
     lignes: Mapped[int | None]
-    duree_ms: Mapped[int | None]
-    erreur: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    claimed_at: Mapped[datetime | None]
-    generated_at: Mapped[datetime | None]
-
-    user = relationship("User")
 
     __table_args__ = (db.Index("ix_export_demande_cle", "user_id", "kind", "jour"),)
 

@@ -10,11 +10,11 @@ by département and day, and whether the register is up to date.
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import db, value_enum
-from app.core.formatting import utcnow
+from app.core.demandes import DemandeColumns
 
 
 class RapportEtat(str, enum.Enum):
@@ -25,25 +25,13 @@ class RapportEtat(str, enum.Enum):
     EXPIRE = "expire"  # its file deleted after PREPARED_FILES_DAYS
 
 
-class RapportDemande(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+class RapportDemande(DemandeColumns, db.Model):
     niveau: Mapped[str] = mapped_column(String(20))
     code: Mapped[str | None] = mapped_column(String(3))
     au: Mapped[date]
     etat: Mapped[RapportEtat] = mapped_column(value_enum(RapportEtat, 20), default=RapportEtat.EN_ATTENTE,
                                               index=True)
-    # What the figures were drawn from (a digest of the history's and the rows' last changes).
-    empreinte: Mapped[str | None] = mapped_column(String(64))
-    fichier: Mapped[str | None] = mapped_column(String(64))  # key in the documents storage
-    taille: Mapped[int | None]
-    duree_ms: Mapped[int | None]
-    erreur: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    claimed_at: Mapped[datetime | None]
-    generated_at: Mapped[datetime | None]
-
-    user = relationship("User")
+    # `empreinte`: a digest of the history's and the rows' last changes the figures were drawn from
 
     __table_args__ = (db.Index("ix_rapport_demande_cle", "niveau", "code", "au"),)
 
