@@ -17,10 +17,11 @@ the object it is given (its id, `signataires()`, `collectivite_names()`, `step_s
 import hashlib
 import logging
 from datetime import date
+from functools import cache
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import case, event, func, insert, select, update
+from sqlalchemy import bindparam, case, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -274,19 +275,30 @@ def documents_of(dossier) -> list[Document]:
     ))
 
 
-def _current_versions(dossier, etape: Etape, avenant_id: int | None) -> list[tuple[Document, DocumentVersion]]:
+@cache
+def _current_statement(of_avenant: bool):
     """Each document of a step (withdrawn ones aside) that has a version, with its current
-    version: one statement (the last version found through the (document, numero) index)."""
+    version (the last one, found through the (document, numero) index). Built once: the
+    deposits, signatures and the walk of the demo run it at every step."""
     latest = aliased(DocumentVersion)
     current = (select(func.max(latest.numero)).where(latest.document_id == Document.id)
                .correlate(Document).scalar_subquery())
-    return db.session.execute(
+    return (
         select(Document, DocumentVersion)
         .join(DocumentVersion, (DocumentVersion.document_id == Document.id) & (DocumentVersion.numero == current))
-        .where(Document.dossier_id == dossier.id, Document.etape == Etape(etape), Document.withdrawn_at.is_(None),
-               Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
+        .where(Document.dossier_id == bindparam("dossier_id"), Document.etape == bindparam("etape"),
+               Document.withdrawn_at.is_(None), _of_avenant(of_avenant))
         .order_by(Document.id)
-    ).all()
+    )
+
+
+def _of_avenant(of_avenant: bool):
+    return Document.avenant_id == bindparam("avenant_id") if of_avenant else Document.avenant_id.is_(None)
+
+
+def _current_versions(dossier, etape: Etape, avenant_id: int | None) -> list[tuple[Document, DocumentVersion]]:
+    return db.session.execute(_current_statement(avenant_id is not None),
+                              {"dossier_id": dossier.id, "etape": Etape(etape), "avenant_id": avenant_id}).all()
 
 
 def _record(document: Document, version: DocumentVersion) -> dict:
@@ -308,18 +320,24 @@ def signed_record(dossier, etape: Etape, avenant_id: int | None = None) -> dict 
     return _record(*signed[-1]) if signed else None
 
 
+@cache
+def _step_statement(of_avenant: bool):
+    person_upload = case((DocumentVersion.generated.is_(False), DocumentVersion.uploaded_at))
+    return (
+        select(Document.type, Document.collectivite_code, func.max(person_upload))
+        .outerjoin(DocumentVersion, DocumentVersion.document_id == Document.id)
+        .where(Document.dossier_id == bindparam("dossier_id"), Document.etape == bindparam("etape"),
+               Document.withdrawn_at.is_(None), _of_avenant(of_avenant))
+        .group_by(Document.id, Document.type, Document.collectivite_code)
+    )
+
+
 def step_documents(dossier_id: int, etape: Etape, avenant_id: int | None = None):
     """(type, collectivité code or "") of the documents of a step, and the latest time a person
     uploaded a version of one of them (files Jalons generated do not count, withdrawn documents
-    neither): one statement."""
-    person_upload = case((DocumentVersion.generated.is_(False), DocumentVersion.uploaded_at))
-    rows = db.session.execute(
-        select(Document.type, Document.collectivite_code, func.max(person_upload))
-        .outerjoin(DocumentVersion, DocumentVersion.document_id == Document.id)
-        .where(Document.dossier_id == dossier_id, Document.etape == etape, Document.withdrawn_at.is_(None),
-               Document.avenant_id.is_(None) if avenant_id is None else Document.avenant_id == avenant_id)
-        .group_by(Document.id, Document.type, Document.collectivite_code)
-    ).all()
+    neither): one statement, built once (every transition's guards read it)."""
+    rows = db.session.execute(_step_statement(avenant_id is not None),
+                              {"dossier_id": dossier_id, "etape": Etape(etape), "avenant_id": avenant_id}).all()
     documents = frozenset((kind.value, code or "") for kind, code, _ in rows)
     uploads = [at for _, _, at in rows if at is not None]
     return documents, max(uploads, default=None)
