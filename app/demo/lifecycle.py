@@ -14,6 +14,7 @@ every `BATCH` dossiers.
 import io
 import random
 from collections import Counter
+from collections.abc import Iterable
 from contextlib import nullcontext
 from datetime import date
 
@@ -93,9 +94,10 @@ def to_walk() -> list[int]:
 
 
 def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progress=None,
-                   forced: dict | None = None, bulk: bool = True, ids: list[int] | None = None) -> Counter:
-    """Walk every dossier still "labellisé" with no history (or those of `ids`); returns the
-    scenarios used.
+                   forced: dict | None = None, bulk: bool = True, ids: list[int] | None = None,
+                   batches: Iterable[list[int]] | None = None) -> Counter:
+    """Walk every dossier still "labellisé" with no history (or those of `ids`, or of each
+    batch `batches` yields, in turn); returns the scenarios used.
 
     `actors_for(dossier)` gives {"porteur": user, "prefecture": user} (None: the step is
     recorded without a named person, as data taken over); `archive_for(dossier)` says
@@ -104,15 +106,19 @@ def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progr
     each history row and stores each document as it comes (the same rows: tests compare both).
     Each dossier draws from a generator of its own (the seed and its reference): a dossier
     lives the same life whichever process walks it, and with whichever others
-    (app/demo/parallele.py walks parts of the programme side by side).
+    (app/demo/parallele.py walks parts of the programme side by side). Commits after each
+    batch (`BATCH` dossiers of `ids`); `progress(n)`: n dossiers walked so far, every `BATCH` or so.
     """
     forced = FORCED if forced is None else forced
     copies = Copies(placeholder_pdf("Document de démonstration"), "document-demo.pdf")
-    ids = to_walk() if ids is None else sorted(ids)
+    if batches is None:
+        ids = to_walk() if ids is None else sorted(ids)
+        batches = (ids[start:start + BATCH] for start in range(0, len(ids), BATCH))
     used = Counter()
     with quiet(), history.bulk() if bulk else nullcontext() as pending:
-        for start in range(0, len(ids), BATCH):
-            for dossier in _load(ids[start:start + BATCH]):
+        reported = 0
+        for batch in batches:
+            for dossier in _load(batch):
                 rng = random.Random(f"{seed}-{dossier.reference}")
                 scenario = forced.get(dossier.reference) or trajectory.pick(rng)
                 walker = Walker(dossier, rng, today, actors_for(dossier), archive_for(dossier), copies, bulk)
@@ -122,8 +128,9 @@ def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progr
             if pending is not None:
                 pending.write()
             db.session.commit()
-            if progress:
-                progress(min(start + BATCH, len(ids)), len(ids))
+            if progress and sum(used.values()) // BATCH > reported // BATCH:
+                reported = sum(used.values())
+                progress(reported)
     return used
 
 

@@ -1,10 +1,13 @@
-"""The demo's walk on every core: the programme cut in parts, each walked by a process of its own.
+"""The demo's walk on every core: the programme cut in chunks, walked by processes side by side.
 
 The walk spends its time in Python (the ORM, the machines), not in the database, so a second
 core halves it. Each dossier draws from a generator of its own (app/demo/lifecycle.py): it
 lives the same life whichever process walks it. The dossiers someone acts on in the demo, or
-whose conventions are archived, are walked here; the others are dealt out to the parts, each
-walked by `python -m app.demo.partie` (a new process: it shares no connection with this one).
+whose conventions are archived, are walked here; the others are cut in chunks of `CHUNK`,
+which this process and its children take in turn until none is left: they finish together
+whatever each chunk costs. The children are forked from this process (the application
+already imported: they start at once); each drops the connections it inherited, unused, and
+opens its own through an application of its own.
 
 On PostgreSQL the parts write to the same database at once (each dossier's rows are its own).
 SQLite has one writer at a time, and a walk holds its transaction for a whole batch: each
@@ -14,23 +17,23 @@ by the same offset, in SQL; the history of each merged dossier is sealed again, 
 rows name having moved (as `flask demo seed --scale` does for its clones).
 """
 import json
+import multiprocessing
 import os
-import pickle
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from contextlib import closing
 from datetime import date
+from itertools import chain
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
 
+import app as jalons  # its create_app, called in a child: the package imports this module (flask demo seed)
 from app.core.db import db
 from app.demo import echelle
-from app.demo.lifecycle import seed_lifecycle, to_walk
+from app.demo.lifecycle import BATCH, seed_lifecycle, to_walk
 from app.dossiers.models import Dossier
 from app.workflows.history import HistoryEntry
 
@@ -38,6 +41,9 @@ from app.workflows.history import HistoryEntry
 BY_HAND = {"dossier", "history_entry", "history_chain"}
 # Tables keyed by the dossier whose rows a walk creates (FicheCompteur: FA-01 before the cadre).
 BY_DOSSIER = {"fiche_compteur"}
+# Dossiers a process takes at a time: the last chunk taken is the most one process walks
+# while the others have finished (about a second).
+CHUNK = 20
 
 
 def default_workers() -> int:
@@ -49,39 +55,80 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
     """`seed_lifecycle` for every dossier to walk, in `workers` processes; returns the scenarios
     used. Commits (the parts must see what is committed, and their work is committed)."""
     ids = to_walk()
-    dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all() if workers > 1 else []
+    walked = progress and (lambda n: progress(n, len(ids)))  # n: the dossiers this process walked
+    if workers < 2:
+        return seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=walked, ids=ids)
+    dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all()
     here = sorted(d.id for d in dossiers if actors_for(d) or archive_for(d))
-    others = sorted(set(ids) - set(here))
-    # each process walks as many dossiers, those kept here counted in this one's share
-    share = -(-len(ids) // workers) if workers > 1 else len(ids)
-    mine = others[:max(share - len(here), 0)]
-    rest = others[len(mine):]
-    parts = [part for part in (rest[k::workers - 1] for k in range(workers - 1)) if part] if workers > 1 else []
-    if not parts:
-        return seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress, ids=ids)
+    pool = sorted(set(ids) - set(here))
     db.session.commit()
     sqlite = db.engine.dialect.name == "sqlite"
+    fork = multiprocessing.get_context("fork")
+    chunks = _Chunks(fork, [pool[k:k + CHUNK] for k in range(0, len(pool), CHUNK)])
     with tempfile.TemporaryDirectory(prefix="jalons-marche-") as folder:
         urls = [_copy(os.path.join(folder, f"partie-{n}.sqlite3")) if sqlite else db.engine.url.render_as_string(False)
-                for n in range(len(parts))]
+                for n in range(workers - 1)]
         before = _max_ids() if sqlite else {}
-        jobs = [Path(folder) / f"partie-{n}.pickle" for n in range(len(parts))]
-        for job, url, part in zip(jobs, urls, parts):
-            job.write_bytes(pickle.dumps({"settings": _settings(url), "ids": part, "today": today, "seed": seed}))
-        processes = [subprocess.Popen([sys.executable, "-m", "app.demo.partie", str(job)]) for job in jobs]
+        results = [Path(folder) / f"partie-{n}.json" for n in range(workers - 1)]
+        processes = [fork.Process(target=_walk_part, args=(_settings(url), chunks, today, seed, result))
+                     for url, result in zip(urls, results)]
+        for process in processes:
+            process.start()
         try:
-            used = seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=progress,
-                                  ids=here + mine)
+            here_batches = (here[k:k + BATCH] for k in range(0, len(here), BATCH))
+            used = seed_lifecycle(today, actors_for, archive_for, seed=seed, batches=chain(here_batches, chunks),
+                                  progress=walked)
         finally:
-            codes = [process.wait() for process in processes]
+            for process in processes:
+                process.join()
+        codes = [process.exitcode for process in processes]
         if any(codes):
             raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes})\u00a0: relancez "
                                "flask demo seed, qui reprend les dossiers qui n'ont pas pris vie.")
-        for job, url, part in zip(jobs, urls, parts):
-            used.update(json.loads(job.with_suffix(".json").read_text()))
-            if sqlite:
-                merge(url.removeprefix("sqlite:///"), part, before)
+        for url, result in zip(urls, results):
+            part = json.loads(result.read_text())
+            used.update(part["used"])
+            if sqlite and part["ids"]:
+                merge(url.removeprefix("sqlite:///"), part["ids"], before)
     return used
+
+
+class _Chunks:
+    """The chunks of dossiers, each taken by one process (shared by the forked children:
+    the count of chunks taken sits in shared memory, under its lock)."""
+
+    def __init__(self, context, chunks: list[list[int]]):
+        self.chunks = chunks
+        self.taken = context.Value("i", 0)
+
+    def __iter__(self):
+        while True:
+            with self.taken.get_lock():
+                k = self.taken.value
+                self.taken.value = k + 1
+            if k >= len(self.chunks):
+                return
+            yield self.chunks[k]
+
+
+def _walk_part(settings: dict, chunks: _Chunks, today: date, seed: int, result: Path) -> None:
+    """A child's walk: the chunks it takes, in its own database connections (those inherited
+    from the parent are dropped unused, never closed: they are the parent's). Writes the
+    scenarios used and the dossiers walked to `result`."""
+    db.engine.dispose(close=False)
+    application = jalons.create_app(settings)
+    walked = []
+
+    def taken():
+        for chunk in chunks:
+            walked.extend(chunk)
+            yield chunk
+
+    with application.app_context():
+        used = seed_lifecycle(today, lambda d: {}, lambda d: False, seed=seed, batches=taken())
+        db.session.commit()
+        db.engine.dispose()
+    result.write_text(json.dumps({"used": dict(used), "ids": walked}))
 
 
 def _settings(url: str) -> dict:
