@@ -79,16 +79,14 @@ run db: export DEMO_MODE := 1
 db: install assets
 	$(FLASK) demo seed --base
 
-# The first page as soon as the demo's dossiers live: the dashboards' register (rebuilt in
-# ~12 s; until then the figures are recomputed from the history) and the past comités of the
-# dossiers outside the demo département (a PDF procès-verbal each, a few minutes in all) come
-# beside the server, one dossier per transaction (flask demo comites); stopped with the
-# server, the next `make run` goes on where it stopped.
+# The first page as soon as the demo's dossiers live, served by the process that seeded them
+# (the application imported once): the dashboards' register (rebuilt in ~12 s; until then the
+# figures are recomputed from the history) and the past comités of the dossiers outside the
+# demo département (a PDF procès-verbal each, a few minutes in all) come beside the server,
+# one dossier per transaction (flask demo comites); stopped with the server, the next
+# `make run` goes on where it stopped.
 run: install assets
-	$(FLASK) demo seed --base --sans-registre
-	@echo "Registre des tableaux de bord et comités passés des autres départements : en arrière-plan (instance/demo-comites.log)."
-	@$(FLASK) demo comites > instance/demo-comites.log 2>&1 & trap 'kill $$! 2>/dev/null' EXIT; \
-	    $(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) demo serve --host $(HOST) --port $(PORT)
 
 # --- tests --------------------------------------------------------------------------------
 

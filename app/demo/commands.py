@@ -1,13 +1,17 @@
 """`flask demo seed`: the demo data (demo mode only), idempotent and quick when already there."""
 import resource
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from flask_migrate import upgrade
 from sqlalchemy import func, select
+from werkzeug.serving import run_simple
 
 from app.auth.models import User
 from app.auth.roles import Role
@@ -21,6 +25,7 @@ from app.demo.projet import seed_projets
 from app.demo.territoire import seed_territoire
 from app.dossiers.models import Dossier
 from app.projet.models import FicheAction
+from app.projet.territoire_models import PosteChefDeProjet
 from app.pvd.importer import import_pvd
 from app.referentiel.commands import import_command
 from app.referentiel.models import Commune
@@ -28,6 +33,7 @@ from app.tableaux import registre
 from app.workflows.history import HistoryEntry
 
 demo_cli = AppGroup("demo", help="Données de démonstration.")
+PROJETS_SEED = 2021  # the projets de territoire's draws (the walk's: 2020)
 PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv"
 
 
@@ -46,13 +52,13 @@ PVD_FILE = Path(__file__).resolve().parents[2] / "data" / "pvd-communes-2021.csv
 def seed(ctx, sans_historique, scale, workers, sans_registre, base):
     """Crée les comptes de démonstration et fait vivre les dossiers PVD (DEMO_MODE=1)."""
     started = phase = time.perf_counter()
+    if not current_app.config["DEMO_MODE"]:  # before anything is written, the schema included
+        raise click.ClickException("Le mode démonstration n'est pas activé : définissez DEMO_MODE=1.")
     if base:  # `make run`: each flask command spends seconds importing the application
         upgrade()
         ctx.invoke(import_command, source=None, if_changed=True)
         phase = _phase("Base et référentiel", phase)
     try:
-        if not current_app.config["DEMO_MODE"]:
-            raise DomainError("Le mode démonstration n'est pas activé : définissez DEMO_MODE=1.")
         if not db.session.scalar(select(func.count(Commune.insee))):
             raise DomainError("Le référentiel est vide : lancez d'abord « flask referentiel import ».")
         if not db.session.scalar(select(func.count(Dossier.id))):
@@ -82,28 +88,36 @@ def seed(ctx, sans_historique, scale, workers, sans_registre, base):
             return {"prefecture": prefecture, "porteur": porteurs.get(dossier.reference)}
 
         cpu, children = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
-        used = parallele.walk_programme(
+        used, made = parallele.walk_programme(
             today_in_paris(), actors_for,
             archive_for=lambda d: d.reference == jonzac,
             workers=workers or current_app.config["DEMO_WORKERS"] or parallele.default_workers(),
+            projets=PROJETS_SEED,
             progress=lambda n, total: click.echo(f"  {n}/{total} dossiers (ce processus)"),
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
+        click.echo("  projets de territoire : " + ", ".join(f"{name} : {count}" for name, count in made.items()))
         # the processor time of each side: on a loaded machine, what the walk would take alone
         others = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children
         click.echo(f"  temps de processeur : {time.process_time() - cpu:.1f} s ici"
                    + (f", {others:.1f} s dans les autres processus" if others else ""))
-        phase = _phase("Dossiers faits vivre", phase)
+        phase = _phase("Dossiers faits vivre, et leurs projets de territoire", phase)
 
-    # The walk gave FA-01 to each dossier that deposited a cadre (app/demo/projet.prepare_cadre);
-    # the projets are seeded when no other fiche exists yet.
+    # The walk gave FA-01 to each dossier that deposited a cadre (app/demo/projet.prepare_cadre),
+    # then the rest of their projets; a walk stopped before them leaves them to be seeded here.
     if not sans_historique and not db.session.scalar(select(func.count(FicheAction.id)).where(FicheAction.numero > 1)):
-        click.echo("Projets de territoire (axes, fiches action, financements, chefs de projet, OPAH)…")
-        made = {**seed_projets(today_in_paris()), **seed_territoire()}
+        click.echo("Projets de territoire (axes, fiches action, financements)…")
+        made = seed_projets(today_in_paris(), PROJETS_SEED)
         db.session.commit()
         click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
         phase = _phase("Projets de territoire", phase)
+    if not sans_historique and not db.session.scalar(select(func.count(PosteChefDeProjet.id))):
+        click.echo("Postes de chef de projet, OPAH…")
+        made = seed_territoire()
+        db.session.commit()
+        click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        phase = _phase("Postes et OPAH", phase)
 
     if not sans_historique and scale > 1 and not echelle.clones_exist():
         click.echo(f"Programme {scale} fois plus grand : chaque dossier copié {scale - 1} fois…")
@@ -126,6 +140,35 @@ def seed(ctx, sans_historique, scale, workers, sans_registre, base):
     click.echo(f"Mot de passe des comptes de démonstration : {current_app.config['DEMO_PASSWORD']}")
     _summary(dashboard=not sans_registre)
     click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")
+
+
+@demo_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=5000, show_default=True)
+@click.option("--journal-comites", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Journal de flask demo comites (par défaut instance/demo-comites.log).")
+@click.pass_context
+def serve(ctx, host, port, journal_comites):
+    """make run : flask demo seed --base --sans-registre, puis l'application sur http://HOST:PORT
+    dans ce même processus (comme flask run, sans l'importer une seconde fois), et à côté
+    flask demo comites (journal : instance/demo-comites.log), arrêté avec le serveur."""
+    ctx.invoke(seed, base=True, sans_registre=True)
+    db.session.remove()  # what the seed loaded: each request opens its own session
+    app = current_app._get_current_object()
+    log_path = journal_comites or Path(app.instance_path) / "demo-comites.log"
+    command = [sys.executable, "-m", "flask", "--app", ctx.find_object(ScriptInfo).app_import_path or "wsgi",
+               "demo", "comites"]
+    with open(log_path, "w") as log:
+        beside = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    # stopped by a signal (not only Ctrl+C), the comités beside are stopped too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    click.echo(f"Registre des tableaux de bord et comités passés des autres départements : en arrière-plan ({log_path}).")
+    click.echo(f"Jalons : http://{host}:{port}/ (Ctrl+C pour arrêter)")
+    try:
+        run_simple(host, port, app, threaded=True)
+    finally:
+        beside.terminate()
+        beside.wait()
 
 
 @demo_cli.command("comites")

@@ -5,9 +5,12 @@ core halves it. Each dossier draws from a generator of its own (app/demo/lifecyc
 lives the same life whichever process walks it. The dossiers someone acts on in the demo, or
 whose conventions are archived, are walked here; the others are cut in chunks of `CHUNK`,
 which this process and its children take in turn until none is left: they finish together
-whatever each chunk costs. The children are forked from this process (the application
-already imported: they start at once); each drops the connections it inherited, unused, and
-opens its own through an application of its own.
+whatever each chunk costs. Each process then writes the projets de territoire of the dossiers
+it walked (app/demo/projet.py), their amounts calibrated on the whole programme's: the
+children say what their plans grant, this process gives them the factor (`_Calibration`).
+The children are forked from this process (the application already imported: they start at
+once); each drops the connections it inherited, unused, and opens its own through an
+application of its own.
 
 On PostgreSQL the parts write to the same database at once (each dossier's rows are its own).
 SQLite has one writer at a time, and a walk holds its transaction for a whole batch: each
@@ -19,11 +22,13 @@ rows name having moved (as `flask demo seed --scale` does for its clones).
 import json
 import multiprocessing
 import os
+import queue
 import sqlite3
 import tempfile
 from collections import Counter
 from contextlib import closing
 from datetime import date
+from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 
@@ -34,6 +39,7 @@ import app as jalons  # its create_app, called in a child: the package imports t
 from app.core.db import db
 from app.demo import echelle
 from app.demo.lifecycle import BATCH, seed_lifecycle, to_walk
+from app.demo.projet import factor_for, granted_2023, plan_projets, write_projets
 from app.dossiers.models import Dossier
 from app.workflows.history import HistoryEntry
 
@@ -51,13 +57,16 @@ def default_workers() -> int:
 
 
 def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: int = 2020,
-                   progress=None) -> Counter:
-    """`seed_lifecycle` for every dossier to walk, in `workers` processes; returns the scenarios
-    used. Commits (the parts must see what is committed, and their work is committed)."""
+                   projets: int | None = None, progress=None) -> tuple[Counter, Counter]:
+    """`seed_lifecycle` for every dossier to walk, in `workers` processes, then (`projets`: their
+    seed) the projets de territoire of the dossiers each process walked, calibrated on the whole
+    programme's; returns the scenarios used and the projets' counts. Commits (the parts must
+    see what is committed, and their work is committed)."""
     ids = to_walk()
     walked = progress and (lambda n: progress(n, len(ids)))  # n: the dossiers this process walked
     if workers < 2:
-        return seed_lifecycle(today, actors_for, archive_for, seed=seed, progress=walked, ids=ids)
+        batches = (ids[k:k + BATCH] for k in range(0, len(ids), BATCH))
+        return _walk(today, actors_for, archive_for, seed, batches, projets, factor_for, walked)[:2]
     dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all()
     here = sorted(d.id for d in dossiers if actors_for(d) or archive_for(d))
     pool = sorted(set(ids) - set(here))
@@ -65,19 +74,25 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
     sqlite = db.engine.dialect.name == "sqlite"
     fork = multiprocessing.get_context("fork")
     chunks = _Chunks(fork, [pool[k:k + CHUNK] for k in range(0, len(pool), CHUNK)])
+    calibration = _Calibration(fork)
     with tempfile.TemporaryDirectory(prefix="jalons-marche-") as folder:
         urls = [_copy(os.path.join(folder, f"partie-{n}.sqlite3")) if sqlite else db.engine.url.render_as_string(False)
                 for n in range(workers - 1)]
         before = _max_ids() if sqlite else {}
         results = [Path(folder) / f"partie-{n}.json" for n in range(workers - 1)]
-        processes = [fork.Process(target=_walk_part, args=(_settings(url), chunks, today, seed, result))
+        processes = [fork.Process(target=_walk_part, args=(_settings(url), chunks, today, seed, projets,
+                                                             calibration, result))
                      for url, result in zip(urls, results)]
         for process in processes:
             process.start()
         try:
             here_batches = (here[k:k + BATCH] for k in range(0, len(here), BATCH))
-            used = seed_lifecycle(today, actors_for, archive_for, seed=seed, batches=chain(here_batches, chunks),
-                                  progress=walked)
+            used, made, _ = _walk(today, actors_for, archive_for, seed, chain(here_batches, chunks), projets,
+                                  lambda granted: calibration.give(granted, processes), walked)
+        except BaseException:
+            for process in processes:
+                process.terminate()
+            raise
         finally:
             for process in processes:
                 process.join()
@@ -88,9 +103,31 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
         for url, result in zip(urls, results):
             part = json.loads(result.read_text())
             used.update(part["used"])
+            made.update(part["made"])
             if sqlite and part["ids"]:
                 merge(url.removeprefix("sqlite:///"), part["ids"], before)
-    return used
+    return used, made
+
+
+def _walk(today: date, actors_for, archive_for, seed: int, batches, projets: int | None, calibrate,
+          progress=None) -> tuple[Counter, Counter, list[int]]:
+    """What each process does: walk the batches, then plan the projets of the dossiers walked,
+    have their amounts calibrated (`calibrate(granted)` gives the factor) and write them.
+    Returns the scenarios used, the projets' counts and the dossiers walked."""
+    walked = []
+
+    def taken():
+        for batch in batches:
+            walked.extend(batch)
+            yield batch
+
+    used = seed_lifecycle(today, actors_for, archive_for, seed=seed, batches=taken(), progress=progress)
+    made = Counter()
+    if projets is not None:
+        plans = plan_projets(today, projets, walked)
+        made.update(write_projets(plans, today, calibrate(granted_2023(plans))))
+        db.session.commit()
+    return used, made, walked
 
 
 class _Chunks:
@@ -111,24 +148,53 @@ class _Chunks:
             yield self.chunks[k]
 
 
-def _walk_part(settings: dict, chunks: _Chunks, today: date, seed: int, result: Path) -> None:
-    """A child's walk: the chunks it takes, in its own database connections (those inherited
-    from the parent are dropped unused, never closed: they are the parent's). Writes the
-    scenarios used and the dossiers walked to `result`."""
+class _Calibration:
+    """The projets' amounts are calibrated on the whole programme's (app/demo/projet.py): each
+    child says what its plans grant and waits; this process adds its own and gives every child
+    the factor (as text: a Decimal, exact)."""
+
+    def __init__(self, context):
+        self.granted = context.Queue()
+        self.factor = context.Array("c", 64)
+        self.given = context.Event()
+
+    def wait(self, granted: Decimal) -> Decimal:
+        """In a child: the factor, once this process has given it."""
+        self.granted.put(str(granted))
+        parent = os.getppid()
+        while not self.given.wait(1):
+            if os.getppid() != parent:
+                raise RuntimeError("flask demo seed s'est arrêté avant de calibrer les projets.")
+        return Decimal(self.factor.value.decode())
+
+    def give(self, granted: Decimal, processes) -> Decimal:
+        """In this process: every child's sum and its own make the factor, given to all."""
+        total = granted
+        for _ in processes:
+            while True:
+                try:
+                    total += Decimal(self.granted.get(timeout=1))
+                    break
+                except queue.Empty:
+                    if any(process.exitcode for process in processes):
+                        raise RuntimeError("Une partie de la marche a échoué avant de calibrer les projets.") from None
+        factor = factor_for(total)
+        self.factor.value = str(factor).encode()
+        self.given.set()
+        return factor
+
+
+def _walk_part(settings: dict, chunks: _Chunks, today: date, seed: int, projets: int | None,
+               calibration: _Calibration, result: Path) -> None:
+    """A child's walk: the chunks it takes, then their projets, in its own database connections
+    (those inherited from the parent are dropped unused, never closed: they are the parent's).
+    Writes the scenarios used, the projets' counts and the dossiers walked to `result`."""
     db.engine.dispose(close=False)
     application = jalons.create_app(settings)
-    walked = []
-
-    def taken():
-        for chunk in chunks:
-            walked.extend(chunk)
-            yield chunk
-
     with application.app_context():
-        used = seed_lifecycle(today, lambda d: {}, lambda d: False, seed=seed, batches=taken())
-        db.session.commit()
+        used, made, walked = _walk(today, lambda d: {}, lambda d: False, seed, chunks, projets, calibration.wait)
         db.engine.dispose()
-    result.write_text(json.dumps({"used": dict(used), "ids": walked}))
+    result.write_text(json.dumps({"used": dict(used), "made": dict(made), "ids": walked}))
 
 
 def _settings(url: str) -> dict:

@@ -128,12 +128,6 @@ def _path(dossier, fiche: dict, today: date) -> list[tuple]:
     return path
 
 
-def _scale(plans) -> Decimal:
-    granted = sum(amount for p in plans for f in p["fiches"] for code, amount, statut, year in f["lines"]
-                  if statut in (S.ACCORDE, S.VERSE) and year <= 2023 and not code.startswith("autofinancement"))
-    return TARGET_GRANTED_2023 / granted if granted else Decimal("1")
-
-
 def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("100")).quantize(CENT) or Decimal("100.00")
 
@@ -186,25 +180,55 @@ def prepare_cadre(dossier, day: date, at) -> bool:
     return True
 
 
-def _to_plan():
+def _to_plan(ids: list[int] | None = None):
     """The dossiers past their adhésion (not sorti) whose projet is not planned yet: none, or
-    only what the cadre's deposit needed (`prepare_cadre`)."""
-    counters = {c.dossier_id: c.dernier_numero for c in db.session.scalars(select(FicheCompteur))}
-    dossiers = db.session.scalars(select(Dossier).where(Dossier.etat.in_(PROJET_STATES)).order_by(Dossier.id)
-                                  .options(selectinload(Dossier.liens_communes))).all()
+    only what the cadre's deposit needed (`prepare_cadre`); among `ids` if given."""
+    query = select(Dossier).where(Dossier.etat.in_(PROJET_STATES))
+    if ids is not None:
+        query = query.where(Dossier.id.in_(ids))
+    dossiers = db.session.scalars(query.order_by(Dossier.id).options(selectinload(Dossier.liens_communes))).all()
+    counters = dict(db.session.execute(select(FicheCompteur.dossier_id, FicheCompteur.dernier_numero)
+                                       .where(FicheCompteur.dossier_id.in_([d.id for d in dossiers]))).all())
     return [d for d in dossiers if counters.get(d.id, 0) <= 1], counters
 
 
-def seed_projets(today: date, seed: int = 2021) -> dict:
-    """Fill the projets of the dossiers past their adhésion (not sorti) not planned yet, around
-    what their cadre's deposit needed; returns the counts."""
-    rng = random.Random(seed)
-    dossiers, counters = _to_plan()
-    counters = {d.id: counters[d.id] for d in dossiers if d.id in counters}  # the prepared ones
-    if not dossiers:
+def plan_projets(today: date, seed: int = 2021, ids: list[int] | None = None) -> list[dict]:
+    """The projets to seed (see `_to_plan`), planned but not written: each dossier draws from a
+    generator of its own (the seed and its reference), kept in its plan for what is drawn when
+    it is written, so that it gets the same projet whichever process plans it, and with
+    whichever others (app/demo/parallele.py)."""
+    dossiers, counters = _to_plan(ids)
+    plans = []
+    for dossier in dossiers:
+        rng = random.Random(f"{seed}-{dossier.reference}")
+        plans.append({**plan(rng, dossier, today), "rng": rng, "prepared": counters.get(dossier.id, 0)})
+    return plans
+
+
+def granted_2023(plans) -> Decimal:
+    """What the plans grant or pay for the years up to 2023, in their units: the amounts are
+    calibrated on the whole programme's (`TARGET_GRANTED_2023` / the sum of every part's)."""
+    return sum((amount for p in plans for f in p["fiches"] for code, amount, statut, year in f["lines"]
+                if statut in (S.ACCORDE, S.VERSE) and year <= 2023 and not code.startswith("autofinancement")),
+               Decimal(0))
+
+
+def factor_for(granted: Decimal) -> Decimal:
+    return TARGET_GRANTED_2023 / granted if granted else Decimal("1")
+
+
+def seed_projets(today: date, seed: int = 2021, ids: list[int] | None = None) -> dict:
+    """Fill the projets of the dossiers past their adhésion (not sorti) not planned yet (among
+    `ids` if given), around what their cadre's deposit needed; returns the counts."""
+    plans = plan_projets(today, seed, ids)
+    return write_projets(plans, today, factor_for(granted_2023(plans)))
+
+
+def write_projets(plans: list[dict], today: date, factor: Decimal) -> dict:
+    """Write the planned projets, their amounts multiplied by `factor`; returns the counts."""
+    if not plans:
         return {"dossiers": 0}
-    plans = [plan(rng, d, today) for d in dossiers]
-    factor = _scale(plans)
+    counters = {p["dossier"].id: p["prepared"] for p in plans if p["prepared"]}
     prepared = {}  # dossier id → {axe title: id} of what `prepare_cadre` made
     for axe in db.session.scalars(select(AxeStrategique).where(AxeStrategique.dossier_id.in_(list(counters)))):
         prepared.setdefault(axe.dossier_id, {})[axe.titre] = axe.id
@@ -226,11 +250,11 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
     for p in plans:
         for (titre, enjeux, *kinds), axe_id in zip(p["axes"], p["axe_ids"]):
             if titre not in prepared.get(p["dossier"].id, {}):  # a prepared axe came with its indicators
-                indicateurs += _indicator_rows(rng, p["dossier"].id, axe_id, kinds)
+                indicateurs += _indicator_rows(p["rng"], p["dossier"].id, axe_id, kinds)
     db.session.execute(insert(Indicateur.__table__), indicateurs)
     fiche_rows, line_rows = [], []
     for p in plans:
-        names = p["dossier"].signataires()
+        names, rng = p["dossier"].signataires(), p["rng"]
         for f in p["fiches"]:
             lines = [(code, _money(amount * factor), statut, year) for code, amount, statut, year in f["lines"]]
             cost = sum(amount for _, amount, _, _ in lines)
@@ -241,7 +265,7 @@ def seed_projets(today: date, seed: int = 2021) -> dict:
             days = dict(f["path"])
             fiche_rows.append({
                 "dossier_id": p["dossier"].id, "numero": f["numero"], "titre": f["titre"],
-                "axe_id": p["axe_ids"][f["axe"]], "description": f"{f['titre']} : étude, travaux et suivi.",
+                "axe_id": p["axe_ids"][f["axe"]], "description": f"{f['titre']}\u00a0: étude, travaux et suivi.",
                 "maitre_ouvrage_code": rng.choice(names), "date_debut": f["debut"], "date_fin": f["fin"],
                 "cout_ht": cost, "cout_ttc": (cost * Decimal("1.2")).quantize(CENT), "etat": f["etat"],
                 "soumise_le": days.get(F.SOUMISE), "version": 1,
@@ -274,7 +298,8 @@ def _history(plans) -> None:
     appended to each dossier's chain."""
     key_id = current_app.config["AUDIT_KEY_ID"]
     key = history.audit_keys()[key_id]
-    chains = {c.dossier_id: c for c in db.session.scalars(select(HistoryChain))}
+    chains = {c.dossier_id: c for c in db.session.scalars(
+        select(HistoryChain).where(HistoryChain.dossier_id.in_([p["dossier"].id for p in plans])))}
     rows = []
     for p in plans:
         dossier_id = p["dossier"].id

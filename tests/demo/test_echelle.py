@@ -107,7 +107,7 @@ def test_seed_command_walks_then_clones_and_prints_the_time_of_each_phase(runner
     db.session.commit()
     result = runner.invoke(args=["demo", "seed", "--scale", "2"])
     assert result.exit_code == 0, result.output
-    assert "Dossiers faits vivre en" in result.output and "Copies en" in result.output
+    assert "Dossiers faits vivre, et leurs projets de territoire en" in result.output and "Copies en" in result.output
     clones = db.session.scalars(select(Dossier.reference).where(Dossier.reference.contains("~"))).all()
     assert sorted(clones) == sorted([f"{services.DEMO_DOSSIER}~2", f"{services.ADHESION_DOSSIER}~2"])
     assert list(verify_chains()) == []

@@ -1,8 +1,11 @@
 """The demo walked in two processes writes what one process writes: the same lives, dossier by
-dossier, its chains sealed, nothing lost in the merge (SQLite) or the shared database (PostgreSQL)."""
+dossier, the same projets de territoire to the cent (calibrated on the whole programme, not
+on each process's part), its chains sealed, nothing lost in the merge (SQLite) or the shared
+database (PostgreSQL)."""
 import shutil
 import uuid
 from collections import Counter
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
@@ -11,7 +14,10 @@ from app import create_app
 from app.core.db import db
 from app.demo.lifecycle import seed_lifecycle
 from app.demo.parallele import walk_programme
+from app.demo.projet import TARGET_GRANTED_2023, seed_projets
 from app.dossiers.models import Dossier
+from app.projet.models import FicheAction, LigneFinancement
+from app.workflows.states import FinancementStatut
 from app.historique.verify import verify_chains
 from tests import factories
 from tests.demo.test_seed import FORCED, TODAY, snapshot
@@ -19,6 +25,7 @@ from tests.exploitation.databases import create_database, drop_database
 
 AUDIT_KEYS = "k1:une-cle-d-audit-de-test-assez-longue"
 WALK = dict(actors_for=lambda d: {}, archive_for=lambda d: False, seed=11)
+PROJETS = 7
 
 
 def _app(url: str, documents: str):
@@ -79,7 +86,18 @@ def _written():
         if "dossier_id" in table.c and table.name not in ("history_entry",):
             counts[table.name] = Counter(dict(db.session.execute(
                 select(table.c.dossier_id, func.count()).group_by(table.c.dossier_id)).all()))
-    return history, seals, _per_dossier(documents), dossiers, _per_dossier(avenants), counts
+    fiches = db.session.execute(
+        select(FicheAction.dossier_id, FicheAction.numero, FicheAction.titre, FicheAction.etat, FicheAction.cout_ht,
+               FicheAction.date_debut, FicheAction.engagee_le, LigneFinancement.source, LigneFinancement.annee,
+               LigneFinancement.montant, LigneFinancement.statut)
+        .join(LigneFinancement).order_by(FicheAction.dossier_id, FicheAction.numero, LigneFinancement.id)).all()
+    return history, seals, _per_dossier(documents), dossiers, _per_dossier(avenants), counts, fiches
+
+
+def _granted() -> Decimal:
+    return db.session.scalar(select(func.sum(LigneFinancement.montant)).where(
+        LigneFinancement.statut.in_([FinancementStatut.ACCORDE, FinancementStatut.VERSE]),
+        LigneFinancement.annee <= 2023, ~LigneFinancement.source.like("autofinancement%")))
 
 
 @pytest.mark.no_transaction
@@ -87,15 +105,19 @@ def test_two_processes_walk_the_programme_as_one_does(programmes):
     one, two = programmes
     with one.app_context():
         used_one = seed_lifecycle(TODAY, **WALK)
+        made_one = seed_projets(TODAY, PROJETS)
+        db.session.commit()
         expected = _written()
     with two.app_context():
-        used_two = walk_programme(TODAY, **WALK, workers=2)
+        used_two, made_two = walk_programme(TODAY, **WALK, workers=2, projets=PROJETS)
         got = _written()
+        assert abs(_granted() - TARGET_GRANTED_2023) / TARGET_GRANTED_2023 < Decimal("0.01")
         assert list(verify_chains()) == []
         if db.engine.dialect.name == "sqlite":
             assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
     assert used_two == used_one and sum(used_one.values()) == 40
-    for name, a, b in zip(("history", "seals", "documents", "dossiers", "avenants", "rows"), got, expected):
+    assert made_two == made_one and made_one["fiches"] > 100
+    for name, a, b in zip(("history", "seals", "documents", "dossiers", "avenants", "rows", "fiches"), got, expected):
         assert len(a) == len(b), name
         for row, (x, y) in enumerate(zip(a, b)):
             assert x == y, f"{name}, row {row}"
@@ -106,10 +128,11 @@ def test_two_processes_walk_the_programme_as_one_does(programmes):
 def test_the_walk_in_parts_leaves_nothing_behind_and_walks_nobody_twice(programmes):
     _, two = programmes
     with two.app_context():
-        walk_programme(TODAY, **WALK, workers=3)
+        walk_programme(TODAY, **WALK, workers=3, projets=PROJETS)
         rows = db.session.scalar(text("SELECT count(*) FROM history_entry"))
         # walked once: only Courçon, which stays "labellisé" without history, is left to walk
-        assert walk_programme(TODAY, **WALK, workers=3) == Counter({"labellise": 1})
+        assert walk_programme(TODAY, **WALK, workers=3, projets=PROJETS) == (Counter({"labellise": 1}),
+                                                                             Counter({"dossiers": 0}))
         assert db.session.scalar(text("SELECT count(*) FROM history_entry")) == rows
         chains = db.session.execute(text("SELECT count(*), count(DISTINCT dossier_id) FROM history_chain")).one()
         assert chains[0] == chains[1] == 39  # Courçon stays "labellisé", without history
