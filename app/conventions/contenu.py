@@ -5,8 +5,9 @@ guard (through the `convention_gaps` signal) all read this one view.
 """
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 
 from app.core.db import db
@@ -83,22 +84,29 @@ class Contenu:
         return self.collectivites + [self.etat] + self.partenaires
 
 
+@cache
+def _load_statement():
+    return (select(ConventionContenu)
+            .where(ConventionContenu.dossier_id == bindparam("dossier_id"), ConventionContenu.kind == bindparam("kind"))
+            .options(selectinload(ConventionContenu.signataires), selectinload(ConventionContenu.secteurs)))
+
+
 def load(dossier: Dossier, kind: str) -> ConventionContenu | None:
-    return db.session.scalar(
-        select(ConventionContenu)
-        .where(ConventionContenu.dossier_id == dossier.id, ConventionContenu.kind == kind)
-        .options(selectinload(ConventionContenu.signataires), selectinload(ConventionContenu.secteurs))
-    )
+    return db.session.scalar(_load_statement(), {"dossier_id": dossier.id, "kind": kind})
+
+
+@cache
+def _deliberations_statement():
+    return (select(Document)
+            .where(Document.dossier_id == bindparam("dossier_id"), Document.etape == bindparam("etape"),
+                   Document.type == DocumentType.DELIBERATION, Document.avenant_id.is_(None))
+            .order_by(Document.id))
 
 
 def deliberations(dossier: Dossier, kind: str) -> dict[str, Document]:
-    """The délibération of each collectivité for that step: the last one deposited."""
-    rows = db.session.scalars(
-        select(Document)
-        .where(Document.dossier_id == dossier.id, Document.etape == Etape(kind),
-               Document.type == DocumentType.DELIBERATION, Document.avenant_id.is_(None))
-        .order_by(Document.id)
-    )
+    """The délibération of each collectivité for that step: the last one deposited (the
+    statements here are built once: every deposit's guard reads this view)."""
+    rows = db.session.scalars(_deliberations_statement(), {"dossier_id": dossier.id, "etape": Etape(kind)})
     return {document.collectivite_code: document for document in rows}
 
 

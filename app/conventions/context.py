@@ -10,8 +10,9 @@ signature's history row for a signed cadre (None when that signature predates it
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.auth.models import RoleGrant, User
 from app.auth.roles import Role
@@ -42,16 +43,18 @@ class Signature:
     projet: dict | None = None  # the cadre's app.projet.convention.snapshot, as recorded then
 
 
+@cache
+def _chefs_statement():
+    return (select(User.nom).join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.CHEF_DE_PROJET, RoleGrant.dossier_id == bindparam("dossier_id"),
+                   RoleGrant.revoked_at.is_(None), User.active.is_(True))
+            .order_by(User.nom))
+
+
 def chefs_de_projet(dossier: Dossier) -> list[str]:
-    """The names of the users who hold the chef de projet role on this dossier."""
-    rows = db.session.scalars(
-        select(User.nom)
-        .join(RoleGrant, RoleGrant.user_id == User.id)
-        .where(RoleGrant.role == Role.CHEF_DE_PROJET, RoleGrant.dossier_id == dossier.id,
-               RoleGrant.revoked_at.is_(None), User.active.is_(True))
-        .order_by(User.nom)
-    )
-    return list(dict.fromkeys(rows))
+    """The names of the users who hold the chef de projet role on this dossier (a statement
+    built once: every signature records them)."""
+    return list(dict.fromkeys(db.session.scalars(_chefs_statement(), {"dossier_id": dossier.id})))
 
 
 def convention_context(dossier: Dossier, kind: str, today: date | None = None,

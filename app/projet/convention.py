@@ -12,8 +12,9 @@ context and their deposit guard call these; this module imports no convention).
 """
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from app.core.db import db
@@ -111,15 +112,23 @@ def hydrate(value):
     return out
 
 
+@cache
+def _has_indicator():
+    return select(exists().where(Indicateur.dossier_id == bindparam("dossier_id"), Indicateur.axe_id.is_not(None)))
+
+
+@cache
+def _has_fiche():
+    return select(exists().where(FicheAction.dossier_id == bindparam("dossier_id"), FicheAction.etat.in_(IN_PLAN)))
+
+
 def cadre_missing(dossier) -> list[str]:
+    """What the projet lacks for a convention-cadre (two statements, built once: every deposit
+    of a cadre asks)."""
     missing = []
-    has_indicator = db.session.scalar(select(exists().where(
-        Indicateur.dossier_id == dossier.id, Indicateur.axe_id.is_not(None))))
-    if not has_indicator:
+    if not db.session.scalar(_has_indicator(), {"dossier_id": dossier.id}):
         missing.append("un axe stratégique avec au moins un indicateur")
-    has_fiche = db.session.scalar(select(exists().where(
-        FicheAction.dossier_id == dossier.id, FicheAction.etat.in_(IN_PLAN))))
-    if not has_fiche:
+    if not db.session.scalar(_has_fiche(), {"dossier_id": dossier.id}):
         missing.append("au moins une fiche action validée par le comité de projet")
     return missing
 
