@@ -199,8 +199,8 @@ def check():
 def _summary(dashboard: bool = True) -> list[str]:
     """Print the states and the calibration figures; return what is missing or out of range.
     `dashboard=False`: not the national dashboard's (with the register out of date, they are
-    recomputed from the whole history, a second `make run` would wait for; `flask demo check`
-    prints them)."""
+    recomputed from the whole history, a second more before make run's first page; `flask
+    demo check` prints them)."""
     for title, model in (("Dossiers", Dossier), ("Avenants", Avenant)):
         counts = sorted(db.session.execute(select(model.etat, func.count()).group_by(model.etat)).all(),
                         key=lambda row: row[0].value)
