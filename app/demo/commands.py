@@ -224,8 +224,7 @@ def _summary(dashboard: bool = True) -> list[str]:
 
 def _rebuild_register(phase: float) -> float:
     if not registre.lisible():  # the bulk writes went around the dashboards' register
-        rows = registre.reconstruire()
-        db.session.commit()
+        rows = registre.reconstruire_et_valider()
         phase = _phase(f"Registre des tableaux de bord ({rows} lignes)", phase)
     return phase
 

@@ -37,8 +37,7 @@ def reconstruire(si_perime):
         click.echo("Le registre est à jour.")
         return
     started = time.perf_counter()
-    rows = registre.reconstruire()
-    db.session.commit()
+    rows = registre.reconstruire_et_valider()
     click.echo(f"Registre reconstruit\u00a0: {rows} lignes en {time.perf_counter() - started:.1f} s.")
 
 

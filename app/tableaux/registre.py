@@ -21,9 +21,11 @@ from itertools import chain
 
 from sqlalchemy import delete, event, inspect, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.core.db import db, insert_many
+from app.core.errors import is_concurrency_failure
 from app.core.formatting import today_in_paris, utcnow
 from app.core.signals import rows_written
 from app.dossiers.echeance import add_months, programme_end
@@ -175,6 +177,24 @@ def reconstruire() -> int:
         connection.execute(update(EtatRegistre).where(EtatRegistre.id == 1).values(**values))
     db.session.info.pop(INFO, None)
     return sum(1 for v in totals.values() if v)
+
+
+def reconstruire_et_valider(attempts: int = 5) -> int:
+    """`reconstruire`, committed; again (up to `attempts` times) when another transaction wrote
+    while it read: on SQLite, a transaction that read cannot write after another one committed
+    ("database is locked" at once, whatever the busy timeout), which a person using the
+    application meanwhile may cause. Each attempt is all or nothing; the last failure is raised."""
+    attempt = 1
+    while True:
+        try:
+            rows = reconstruire()
+            db.session.commit()
+            return rows
+        except DBAPIError as error:
+            db.session.rollback()
+            if attempt >= attempts or not is_concurrency_failure(error):
+                raise
+            attempt += 1
 
 
 def ecarts() -> list[tuple[str, tuple, int, int]]:
