@@ -98,8 +98,8 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
                 process.join()
         codes = [process.exitcode for process in processes]
         if any(codes):
-            raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes})\u00a0: relancez "
-                               "flask demo seed, qui reprend les dossiers qui n'ont pas pris vie.")
+            raise RuntimeError(f"Une partie de la marche a échoué (codes de sortie {codes})\u00a0: la "
+                               "démonstration est incomplète, repartez d'une base vide.")
         for url, result in zip(urls, results):
             part = json.loads(result.read_text())
             used.update(part["used"])
@@ -177,7 +177,8 @@ class _Calibration:
                     break
                 except queue.Empty:
                     if any(process.exitcode for process in processes):
-                        raise RuntimeError("Une partie de la marche a échoué avant de calibrer les projets.") from None
+                        raise RuntimeError("Une partie de la marche a échoué avant de calibrer les projets\u00a0: "
+                                           "la démonstration est incomplète, repartez d'une base vide.") from None
         factor = factor_for(total)
         self.factor.value = str(factor).encode()
         self.given.set()

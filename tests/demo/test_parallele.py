@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from app import create_app
 from app.core.db import db
 from app.demo.lifecycle import seed_lifecycle
+from app.demo import parallele
 from app.demo.parallele import walk_programme
 from app.demo.projet import TARGET_GRANTED_2023, seed_projets
 from app.dossiers.models import Dossier
@@ -137,3 +138,16 @@ def test_the_walk_in_parts_leaves_nothing_behind_and_walks_nobody_twice(programm
         chains = db.session.execute(text("SELECT count(*), count(DISTINCT dossier_id) FROM history_chain")).one()
         assert chains[0] == chains[1] == 39  # Courçon stays "labellisé", without history
         assert list(verify_chains()) == []
+
+
+@pytest.mark.no_transaction
+def test_a_part_that_fails_is_told_and_nothing_waits_for_it(programmes, monkeypatch):
+    _, two = programmes
+
+    def broken(settings):
+        raise RuntimeError("une partie qui ne démarre pas")
+
+    monkeypatch.setattr(parallele.jalons, "create_app", broken)  # called in the children only
+    with two.app_context():
+        with pytest.raises(RuntimeError, match="a échoué avant de calibrer les projets"):
+            walk_programme(TODAY, **WALK, workers=2, projets=PROJETS)
