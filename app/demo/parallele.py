@@ -19,6 +19,7 @@ new rows come after this process's own, so their ids and the foreign keys that n
 by the same offset, in SQL; the history of each merged dossier is sealed again, the ids its
 rows name having moved (as `flask demo seed --scale` does for its clones).
 """
+import gc
 import json
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ import queue
 import sqlite3
 import tempfile
 from collections import Counter
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import date
 from decimal import Decimal
 from itertools import chain
@@ -62,6 +63,26 @@ def walk_programme(today: date, actors_for, archive_for, *, workers: int, seed: 
     seed) the projets de territoire of the dossiers each process walked, calibrated on the whole
     programme's; returns the scenarios used and the projets' counts. Commits (the parts must
     see what is committed, and their work is committed)."""
+    with _fewer_collections():
+        return _walk_programme(today, actors_for, archive_for, workers, seed, projets, progress)
+
+
+@contextmanager
+def _fewer_collections():
+    """The walk makes millions of short-lived objects (the ORM's) and few cycles: the garbage
+    collector looks every 50,000 allocations instead of 700 (its time in a walk of 300 dossiers,
+    0.7 → 0.2 s); as it was afterwards (make run serves from this process). Forked, the children
+    collect alike."""
+    before = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
+def _walk_programme(today: date, actors_for, archive_for, workers: int, seed: int, projets: int | None,
+                    progress) -> tuple[Counter, Counter]:
     ids = to_walk()
     walked = progress and (lambda n: progress(n, len(ids)))  # n: the dossiers this process walked
     if workers < 2:

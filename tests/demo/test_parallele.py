@@ -2,6 +2,7 @@
 dossier, the same projets de territoire to the cent (calibrated on the whole programme, not
 on each process's part), its chains sealed, nothing lost in the merge (SQLite) or the shared
 database (PostgreSQL)."""
+import gc
 import shutil
 import uuid
 from collections import Counter
@@ -151,3 +152,12 @@ def test_a_part_that_fails_is_told_and_nothing_waits_for_it(programmes, monkeypa
     with two.app_context():
         with pytest.raises(RuntimeError, match="a échoué avant de calibrer les projets"):
             walk_programme(TODAY, **WALK, workers=2, projets=PROJETS)
+
+
+def test_the_walk_gives_the_collector_back_its_thresholds(monkeypatch):
+    """make run serves from the process that walked: its collector as before the walk."""
+    before = gc.get_threshold()
+    seen = []
+    monkeypatch.setattr(parallele, "_walk_programme", lambda *args: seen.append(gc.get_threshold()) or (Counter(), Counter()))
+    parallele.walk_programme(TODAY, **WALK, workers=1)
+    assert seen == [(50_000, 20, 100)] and gc.get_threshold() == before
