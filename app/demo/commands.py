@@ -97,7 +97,7 @@ def seed(ctx, sans_historique, scale, workers, sans_registre, base):
         )
         for scenario, count in sorted(used.items()):
             click.echo(f"  {scenario} : {count}")
-        click.echo("  projets de territoire : " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        click.echo("  projets de territoire : " + _counts(made))
         # the processor time of each side: on a loaded machine, what the walk would take alone
         others = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - children
         click.echo(f"  temps de processeur : {time.process_time() - cpu:.1f} s ici"
@@ -110,13 +110,13 @@ def seed(ctx, sans_historique, scale, workers, sans_registre, base):
         click.echo("Projets de territoire (axes, fiches action, financements)…")
         made = seed_projets(today_in_paris(), PROJETS_SEED)
         db.session.commit()
-        click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        click.echo("  " + _counts(made))
         phase = _phase("Projets de territoire", phase)
     if not sans_historique and not db.session.scalar(select(func.count(PosteChefDeProjet.id))):
         click.echo("Postes de chef de projet, OPAH…")
         made = seed_territoire()
         db.session.commit()
-        click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        click.echo("  " + _counts(made))
         phase = _phase("Postes et OPAH", phase)
 
     if not sans_historique and scale > 1 and not echelle.clones_exist():
@@ -129,7 +129,7 @@ def seed(ctx, sans_historique, scale, workers, sans_registre, base):
         click.echo("Comités de projet de la Charente-Maritime (séances passées, procès-verbaux, avis)…")
         made = seed_comites(today_in_paris(), held, _user("partenaire@jalons.example"))
         db.session.commit()
-        click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+        click.echo("  " + _counts(made))
         click.echo("  Ceux des autres départements : flask demo comites (make run le lance à côté du serveur).")
 
     if not sans_registre:
@@ -183,7 +183,7 @@ def comites():
     started = time.perf_counter()
     made = seed_comites(today_in_paris(), ids, _user("partenaire@jalons.example"), commit=True,
                         progress=lambda n, total: click.echo(f"  {n}/{total} dossiers"))
-    click.echo("  " + ", ".join(f"{name} : {count}" for name, count in made.items()))
+    click.echo("  " + _counts(made))
     click.echo(f"Terminé en {time.perf_counter() - started:.1f} s.")
 
 
@@ -227,6 +227,10 @@ def _rebuild_register(phase: float) -> float:
         rows = registre.reconstruire_et_valider()
         phase = _phase(f"Registre des tableaux de bord ({rows} lignes)", phase)
     return phase
+
+
+def _counts(made: dict) -> str:
+    return ", ".join(f"{name} : {count}" for name, count in made.items())
 
 
 def _phase(label: str, since: float) -> float:

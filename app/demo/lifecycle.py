@@ -113,7 +113,7 @@ def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progr
     copies = Copies(placeholder_pdf("Document de démonstration"), "document-demo.pdf")
     if batches is None:
         ids = to_walk() if ids is None else sorted(ids)
-        batches = (ids[start:start + BATCH] for start in range(0, len(ids), BATCH))
+        batches = in_batches(ids)
     used = Counter()
     with quiet(), history.bulk() if bulk else nullcontext() as pending:
         reported = 0
@@ -132,6 +132,11 @@ def seed_lifecycle(today: date, actors_for, archive_for, seed: int = 2020, progr
                 reported = sum(used.values())
                 progress(reported)
     return used
+
+
+def in_batches(ids: list[int]):
+    """`ids` cut in batches of `BATCH`, in order."""
+    return (ids[start:start + BATCH] for start in range(0, len(ids), BATCH))
 
 
 def _load(ids: list[int]) -> list[Dossier]:

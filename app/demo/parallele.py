@@ -39,7 +39,7 @@ from sqlalchemy import select
 import app as jalons  # its create_app, called in a child: the package imports this module (flask demo seed)
 from app.core.db import db
 from app.demo import echelle
-from app.demo.lifecycle import BATCH, seed_lifecycle, to_walk
+from app.demo.lifecycle import in_batches, seed_lifecycle, to_walk
 from app.demo.projet import factor_for, granted_2023, plan_projets, write_projets
 from app.dossiers.models import Dossier
 from app.workflows.history import HistoryEntry
@@ -86,8 +86,7 @@ def _walk_programme(today: date, actors_for, archive_for, workers: int, seed: in
     ids = to_walk()
     walked = progress and (lambda n: progress(n, len(ids)))  # n: the dossiers this process walked
     if workers < 2:
-        batches = (ids[k:k + BATCH] for k in range(0, len(ids), BATCH))
-        return _walk(today, actors_for, archive_for, seed, batches, projets, factor_for, walked)[:2]
+        return _walk(today, actors_for, archive_for, seed, in_batches(ids), projets, factor_for, walked)[:2]
     dossiers = db.session.scalars(select(Dossier).where(Dossier.id.in_(ids))).all()
     here = sorted(d.id for d in dossiers if actors_for(d) or archive_for(d))
     pool = sorted(set(ids) - set(here))
@@ -107,8 +106,7 @@ def _walk_programme(today: date, actors_for, archive_for, workers: int, seed: in
         for process in processes:
             process.start()
         try:
-            here_batches = (here[k:k + BATCH] for k in range(0, len(here), BATCH))
-            used, made, _ = _walk(today, actors_for, archive_for, seed, chain(here_batches, chunks), projets,
+            used, made, _ = _walk(today, actors_for, archive_for, seed, chain(in_batches(here), chunks), projets,
                                   lambda granted: calibration.give(granted, processes), walked)
         except BaseException:
             for process in processes:
